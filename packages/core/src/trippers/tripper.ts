@@ -1,0 +1,89 @@
+import type { State } from '../state.js';
+import type { Metric } from '../types.js';
+
+/**
+ * What a tripper sees after each recorded call.
+ */
+export interface TripContext {
+  /** The window, read just after the call was recorded. */
+  readonly metric: Metric;
+  /** The state the breaker is in (closed or half_open; metrics_only never trips). */
+  readonly state: State;
+  /** Recorded failures in a row. */
+  readonly consecutiveFailures: number;
+}
+
+/**
+ * Decides when the circuit opens. Every comparison is `>=`.
+ *
+ * Combine trippers with {@link Tripper.and} and {@link Tripper.or}; subclass it and implement
+ * {@link Tripper.shouldTrip} to write your own (and override {@link Tripper.slowThresholds} if it
+ * wraps trippers that count slow calls).
+ *
+ * @example
+ * ```ts
+ * import { MinRequests, FailureRate, FailureStreak } from '@fluxgate/core/trippers';
+ * const tripper = new FailureStreak(5).or(new MinRequests(20).and(new FailureRate(0.5)));
+ * ```
+ */
+export abstract class Tripper {
+  /** Whether the circuit should open now. */
+  abstract shouldTrip(ctx: TripContext): boolean;
+
+  /**
+   * The slow-call thresholds (in milliseconds) this tripper needs counted: sorted, without
+   * duplicates.
+   *
+   * @defaultValue `[]`
+   */
+  slowThresholds(): readonly number[] {
+    return [];
+  }
+
+  /** A tripper that trips when both this one and `other` do. */
+  and(other: Tripper): Tripper {
+    return new AndTripper(this, other);
+  }
+
+  /** A tripper that trips when this one or `other` does. */
+  or(other: Tripper): Tripper {
+    return new OrTripper(this, other);
+  }
+}
+
+/** Sorted union of two sorted threshold lists, without duplicates. */
+function union(a: readonly number[], b: readonly number[]): readonly number[] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+}
+
+class AndTripper extends Tripper {
+  constructor(
+    private readonly left: Tripper,
+    private readonly right: Tripper,
+  ) {
+    super();
+  }
+  shouldTrip(ctx: TripContext): boolean {
+    return this.left.shouldTrip(ctx) && this.right.shouldTrip(ctx);
+  }
+  override slowThresholds(): readonly number[] {
+    return union(this.left.slowThresholds(), this.right.slowThresholds());
+  }
+}
+
+class OrTripper extends Tripper {
+  constructor(
+    private readonly left: Tripper,
+    private readonly right: Tripper,
+  ) {
+    super();
+  }
+  shouldTrip(ctx: TripContext): boolean {
+    return this.left.shouldTrip(ctx) || this.right.shouldTrip(ctx);
+  }
+  override slowThresholds(): readonly number[] {
+    return union(this.left.slowThresholds(), this.right.slowThresholds());
+  }
+}
