@@ -51,10 +51,12 @@ export abstract class Tripper {
   }
 }
 
-/** Sorted union of two sorted threshold lists, without duplicates. */
+/**
+ * Sorted union of two threshold lists, without duplicates. Both sides are normalised, not only
+ * merged, so that a custom tripper returning an unsorted list cannot leak it through a composite.
+ */
 function union(a: readonly number[], b: readonly number[]): readonly number[] {
-  if (a.length === 0) return b;
-  if (b.length === 0) return a;
+  if (a.length === 0 && b.length === 0) return a;
   return [...new Set([...a, ...b])].sort((x, y) => x - y);
 }
 

@@ -1,0 +1,95 @@
+import type { State } from './state.js';
+
+const BRAND = Symbol.for('@fluxgate/core/CallNotPermittedError');
+
+/**
+ * Thrown (or rejected with) when a breaker refuses a call: it is open, forced open, or half-open
+ * with no permit or no free slot.
+ *
+ * Breakers create it without capturing a stack trace: failing fast is the point of an open
+ * circuit, and a stack would cost more than the rest of the rejection. Its message names the
+ * circuit, the state and, while open, the time left before a call may be tried again.
+ *
+ * Recognise it with {@link CallNotPermittedError.is} (or `instanceof`, which uses the same
+ * check): both work across two copies of the package, such as its ESM and CommonJS builds.
+ *
+ * @example
+ * ```ts
+ * import { CallNotPermittedError } from '@fluxgate/core';
+ * try {
+ *   await breaker.call(fetchPrices);
+ * } catch (error) {
+ *   if (CallNotPermittedError.is(error)) res.setHeader('Retry-After', Math.ceil((error.retryAfter ?? 1000) / 1000));
+ * }
+ * ```
+ */
+export class CallNotPermittedError extends Error {
+  /** The name of the circuit that refused the call. */
+  readonly circuitName: string;
+  /** The state that refused it: `open`, `half_open` or `forced_open`. */
+  readonly state: State;
+  /**
+   * Milliseconds until a call may be tried again, when known: the time left to `retryAt` while
+   * open (`Infinity` under `Never`); `undefined` otherwise.
+   */
+  readonly retryAfter: number | undefined;
+
+  /**
+   * @param circuitName - the circuit's name
+   * @param state - the state that refused the call
+   * @param retryAfter - milliseconds until a call may be tried again, when known
+   */
+  constructor(circuitName: string, state: State, retryAfter?: number) {
+    super(message(circuitName, state, retryAfter));
+    this.circuitName = circuitName;
+    this.state = state;
+    this.retryAfter = retryAfter;
+  }
+
+  /** Whether `error` is a `CallNotPermittedError`, from this copy of the package or another. */
+  static is(error: unknown): error is CallNotPermittedError {
+    return typeof error === 'object' && error !== null && (error as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return CallNotPermittedError.is(value);
+  }
+
+  static {
+    Object.defineProperty(this.prototype, 'name', {
+      value: 'CallNotPermittedError',
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
+    Object.defineProperty(this.prototype, BRAND, { value: true });
+  }
+}
+
+function message(circuitName: string, state: State, retryAfter: number | undefined): string {
+  const base = `Circuit breaker '${circuitName}' is ${state}; call not permitted`;
+  if (retryAfter === undefined) return base;
+  if (retryAfter === Infinity) return `${base} until a manual reset`;
+  return `${base}, retry after ${Math.max(0, Math.ceil(retryAfter))} ms`;
+}
+
+type ErrorConstructorWithLimit = ErrorConstructor & { stackTraceLimit?: number };
+
+/**
+ * A rejection for the breaker's fast path, created without capturing a stack trace (where the
+ * engine supports `Error.stackTraceLimit`). Not part of the public entry points.
+ */
+export function notPermitted(
+  circuitName: string,
+  state: State,
+  retryAfter?: number,
+): CallNotPermittedError {
+  const E = Error as ErrorConstructorWithLimit;
+  const limit = E.stackTraceLimit;
+  E.stackTraceLimit = 0;
+  try {
+    return new CallNotPermittedError(circuitName, state, retryAfter);
+  } finally {
+    E.stackTraceLimit = limit;
+  }
+}

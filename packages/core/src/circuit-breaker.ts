@@ -1,0 +1,148 @@
+import {
+  BreakerCore,
+  IGNORED,
+  type CircuitBreakerOptions,
+  type GuardOptions,
+  type Outcome,
+} from './internal/breaker-core.js';
+import { methodGuard, type MethodGuard } from './internal/decorate.js';
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+const noop = (): void => {};
+
+/**
+ * A circuit breaker for synchronous functions.
+ *
+ * It records each call's outcome in a window; when its tripper says so, it opens and rejects
+ * calls with a {@link CallNotPermittedError} until its retry policy lets a probe through; probes
+ * that succeed close it again. For functions that return promises use
+ * {@link AsyncCircuitBreaker}: given one, this breaker throws a `TypeError`.
+ *
+ * @example
+ * ```ts
+ * import { CircuitBreaker } from '@fluxgate/core';
+ * import { CountWindow } from '@fluxgate/core/windows';
+ * import { MinRequests, FailureRate } from '@fluxgate/core/trippers';
+ *
+ * const breaker = new CircuitBreaker({
+ *   name: 'config_file',
+ *   window: new CountWindow(20),
+ *   tripper: new MinRequests(10).and(new FailureRate(0.5)),
+ * });
+ * const parsed = breaker.call(JSON.parse, '{"ok":true}');
+ * ```
+ */
+export class CircuitBreaker extends BreakerCore {
+  /**
+   * @throws TypeError or RangeError naming the option when an option is invalid
+   */
+  constructor(options: CircuitBreakerOptions) {
+    super(options, { maxHalfOpenCalls: Infinity, halfOpenTimeout: Infinity });
+  }
+
+  /**
+   * Runs `fn(...args)` under the breaker and returns its result.
+   *
+   * @throws {@link CallNotPermittedError} when the breaker refuses the call; whatever `fn`
+   *   throws; a `TypeError` naming `AsyncCircuitBreaker` when `fn` returns a promise
+   */
+  call<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
+    return this.run(undefined, fn, args);
+  }
+
+  /**
+   * As {@link CircuitBreaker.call}; on any error (a rejection by the breaker included) returns
+   * `fallback(error)` instead. The fallback may rethrow.
+   */
+  callWithFallback<A extends unknown[], R, F = R>(
+    fn: (...args: A) => R,
+    fallback: (error: unknown) => F,
+    ...args: A
+  ): R | F {
+    try {
+      return this.run(undefined, fn, args);
+    } catch (error) {
+      return fallback(error);
+    }
+  }
+
+  /**
+   * A function with `fn`'s parameters and return type, guarded by this breaker (`this` is passed
+   * through).
+   */
+  wrap<This, A extends unknown[], R>(
+    fn: (this: This, ...args: A) => R,
+    options: GuardOptions<(error: unknown) => R> = {},
+  ): (this: This, ...args: A) => R {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the wrapper's own `this` is the caller's
+    const breaker = this;
+    const fallback = options.fallback;
+    if (fallback === undefined) {
+      return function guarded(this: This, ...args: A): R {
+        return breaker.run(this, fn, args);
+      };
+    }
+    return function guarded(this: This, ...args: A): R {
+      try {
+        return breaker.run(this, fn, args);
+      } catch (error) {
+        return fallback(error);
+      }
+    };
+  }
+
+  /**
+   * A method decorator guarding the method with this breaker. Works with TypeScript 5+ standard
+   * decorators and with `experimentalDecorators`.
+   *
+   * @example
+   * ```ts
+   * const breaker = new CircuitBreaker({ name: 'cache' });
+   * class Cache {
+   *   @breaker.protect({ fallback: () => undefined })
+   *   get(key: string): string | undefined {
+   *     return lookup(key);
+   *   }
+   * }
+   * ```
+   */
+  protect(options: GuardOptions<(error: unknown) => unknown> = {}): MethodGuard<unknown> {
+    return methodGuard((method) => this.wrap(method, options));
+  }
+
+  private run<This, A extends unknown[], R>(thisArg: This, fn: (this: This, ...args: A) => R, args: A): R {
+    const ticket = this.admit();
+    const ranIn = this.state;
+    const start = this.clock.now();
+    let value: R;
+    try {
+      value = fn.apply(thisArg, args);
+    } catch (error) {
+      this.settle(ticket, ranIn, start, this.classify(error));
+      throw error;
+    }
+    if (isThenable(value)) {
+      Promise.resolve(value).then(undefined, noop);
+      this.settle(ticket, ranIn, start, IGNORED);
+      throw new TypeError(
+        `CircuitBreaker '${this.name}' guards synchronous functions, but the function returned a promise: use AsyncCircuitBreaker`,
+      );
+    }
+    let outcome: Outcome;
+    try {
+      outcome = this.judge(value);
+    } catch (error) {
+      this.settle(ticket, ranIn, start, this.classify(error));
+      throw error;
+    }
+    this.settle(ticket, ranIn, start, outcome);
+    return value;
+  }
+}
