@@ -5,7 +5,8 @@
 export function sequenceRandom(...values: number[]): (() => number) & { readonly calls: number } {
   let index = 0;
   const random = () => {
-    if (index >= values.length) throw new Error(`sequenceRandom: no value left after ${values.length} draws`);
+    if (index >= values.length)
+      throw new Error(`sequenceRandom: no value left after ${values.length} draws`);
     return values[index++]!;
   };
   return Object.defineProperty(random, 'calls', { get: () => index }) as (() => number) & {

@@ -1,0 +1,10 @@
+export { Tripper } from './tripper.js';
+export type { TripContext } from './tripper.js';
+export { Closed } from './closed.js';
+export { HalfOpened } from './half-opened.js';
+export { MinRequests } from './min-requests.js';
+export { FailureRate } from './failure-rate.js';
+export { AvgLatency } from './avg-latency.js';
+export { SlowRate } from './slow-rate.js';
+export type { SlowRateOptions } from './slow-rate.js';
+export { FailureStreak } from './failure-streak.js';
