@@ -71,7 +71,8 @@ export function ratio(
 
 /** A function (a predicate, a clock or a random source). */
 export function func<F extends (...args: never[]) => unknown>(name: string, value: unknown): F {
-  if (typeof value !== 'function') throw new TypeError(`${name} must be a function, got ${show(value)}`);
+  if (typeof value !== 'function')
+    throw new TypeError(`${name} must be a function, got ${show(value)}`);
   return value as F;
 }
 
@@ -99,7 +100,17 @@ export function component<T>(
     typeof value === 'object' &&
     methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
   if (!ok) {
-    throw new TypeError(`${name} must be a ${familyName} (with ${methods.join(', ')}), got ${show(value)}`);
+    throw new TypeError(
+      `${name} must be a ${familyName} (with ${methods.join(', ')}), got ${show(value)}`,
+    );
   }
   return value as T;
+}
+
+/**
+ * A `random` option, checked, or the production default wrapped in a lambda so that
+ * `Math.random` can still be replaced after construction.
+ */
+export function randomSource(random: unknown): () => number {
+  return random === undefined ? () => Math.random() : func<() => number>('random', random);
 }

@@ -1,6 +1,6 @@
 import { finitePositive, options, ratio } from '../internal/validate.js';
 import { Permit } from './permit.js';
-import { randomSource } from './random-source.js';
+import { randomSource } from '../internal/validate.js';
 
 /** Options of {@link RampUp}. */
 export interface RampUpOptions {

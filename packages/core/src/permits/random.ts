@@ -1,6 +1,6 @@
 import { options, ratio as checkRatio } from '../internal/validate.js';
 import { Permit } from './permit.js';
-import { randomSource } from './random-source.js';
+import { randomSource } from '../internal/validate.js';
 
 /** Options of {@link Random}. */
 export interface RandomOptions {

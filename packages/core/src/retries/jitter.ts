@@ -1,4 +1,4 @@
-import { func, ratio } from '../internal/validate.js';
+import { randomSource, ratio } from '../internal/validate.js';
 
 /**
  * Validates `jitterRatio` and `random` and returns the function that jitters a wait: `wait`
@@ -15,7 +15,7 @@ export function jitter(
 ): { readonly jitterRatio: number; readonly apply: (wait: number) => number } {
   const j = ratio('jitterRatio', jitterRatio, { maxExclusive: true });
   // Checked even when j is 0: a bad argument is a mistake whether or not it is used yet.
-  const draw = random === undefined ? () => Math.random() : func<() => number>('random', random);
+  const draw = randomSource(random);
   return {
     jitterRatio: j,
     apply: j === 0 ? (wait) => wait : (wait) => wait * (1 - j + 2 * j * draw()),

@@ -1,0 +1,170 @@
+import { integerAtLeast } from '../internal/validate.js';
+import type { CallRecord, Metric } from '../types.js';
+import { MetricSnapshot } from './metric-snapshot.js';
+import { Window } from './window.js';
+
+/**
+ * A window over the last `size` recorded calls, whenever they happened.
+ *
+ * Calls sit in a ring buffer of typed arrays; the window keeps running totals (count, failures,
+ * summed duration, slow calls per threshold), adding a call's share when it is recorded and
+ * subtracting the share of the call it pushes out. So {@link CountWindow.record} is O(1) and
+ * {@link CountWindow.metric} is O(1) (it copies the totals), whatever the size.
+ *
+ * Slow-call thresholds are learned from the records' `slowAt` as they appear; `slowCounts` has an
+ * entry for each threshold learned so far.
+ *
+ * @example
+ * ```ts
+ * import { CountWindow } from '@fluxgate/core/windows';
+ *
+ * const window = new CountWindow(3);
+ * for (const success of [true, false, false, true]) {
+ *   window.record({ success, duration: 10, timestamp: Date.now(), slowAt: [] });
+ * }
+ * const metric = window.metric(Date.now());
+ * metric.totalCount; // 3: the first call was pushed out
+ * metric.failureRate; // 2 / 3
+ * ```
+ */
+export class CountWindow extends Window {
+  /** How many calls the window keeps. */
+  readonly size: number;
+
+  readonly #failed: Uint8Array;
+  readonly #durations: Float64Array;
+  /** `#slow[slot * #capacity + i]` is 1 when the call in `slot` met threshold `#thresholds[i]`. */
+  #slow = new Uint8Array(0);
+  #capacity = 0;
+  /** Learned thresholds, append-only (snapshots share it), and the running count for each. */
+  readonly #thresholds: number[] = [];
+  readonly #slowCounts: number[] = [];
+
+  /** The slot the next call goes into (the oldest call's slot once the ring is full). */
+  #next = 0;
+  #count = 0;
+  #failures = 0;
+  // Neumaier-compensated sum, so that millions of add/subtract pairs of fractional durations do
+  // not drift.
+  #durationSum = 0;
+  #durationCompensation = 0;
+
+  /**
+   * @param size - how many of the most recent calls to keep: an integer >= 1
+   * @throws RangeError if `size` is a number but not an integer >= 1 (0, -1, 1.5, NaN, Infinity)
+   * @throws TypeError if `size` is not a number
+   */
+  constructor(size: number) {
+    super();
+    this.size = integerAtLeast('size', size, 1);
+    this.#failed = new Uint8Array(size);
+    this.#durations = new Float64Array(size);
+  }
+
+  /**
+   * Adds one call's outcome, pushing out the oldest call once `size` are held. O(1): the evicted
+   * call's share is subtracted from the running totals.
+   */
+  record(record: CallRecord): void {
+    const slot = this.#next;
+    const capacity = this.#capacity;
+    const slow = this.#slow;
+    const learned = this.#thresholds.length;
+
+    const base = slot * capacity;
+    if (this.#count === this.size) {
+      this.#failures -= this.#failed[slot] as number;
+      this.#addDuration(-(this.#durations[slot] as number));
+      for (let i = 0; i < learned; i++) {
+        if (slow[base + i] === 1) {
+          slow[base + i] = 0;
+          (this.#slowCounts[i] as number)--;
+        }
+      }
+    } else {
+      this.#count++;
+      // The slot may still hold flags from before a reset.
+      for (let i = 0; i < learned; i++) slow[base + i] = 0;
+    }
+
+    const failed = record.success ? 0 : 1;
+    this.#failed[slot] = failed;
+    this.#failures += failed;
+    this.#durations[slot] = record.duration;
+    this.#addDuration(record.duration);
+
+    const slowAt = record.slowAt;
+    for (let j = 0; j < slowAt.length; j++) this.#markSlow(slot, slowAt[j] as number);
+
+    this.#next = slot + 1 === this.size ? 0 : slot + 1;
+  }
+
+  /**
+   * Summarises the last `size` calls. O(1): a snapshot of the running totals, which later calls
+   * do not change.
+   *
+   * @param _now - ignored: a count window does not age its calls
+   */
+  metric(_now?: number): Metric {
+    const learned = this.#thresholds.length;
+    return new MetricSnapshot(
+      this.#count,
+      this.#failures,
+      this.#count === 0 ? 0 : this.#durationSum + this.#durationCompensation,
+      this.#thresholds,
+      learned === 0 ? undefined : this.#slowCounts.slice(),
+    );
+  }
+
+  /** Forgets every call. Learned slow-call thresholds stay (with a count of 0). */
+  reset(): void {
+    this.#next = 0;
+    this.#count = 0;
+    this.#failures = 0;
+    this.#durationSum = 0;
+    this.#durationCompensation = 0;
+    // O(1): the ring's slots are overwritten (slow flags included) before eviction reads them.
+    this.#slowCounts.fill(0);
+  }
+
+  #markSlow(slot: number, threshold: number): void {
+    // NaN never equals itself: it would be learned again on every call.
+    if (threshold !== threshold) return;
+    let i = this.#thresholds.indexOf(threshold);
+    if (i === -1) i = this.#learn(threshold);
+    const at = slot * this.#capacity + i;
+    // A threshold listed twice counts once.
+    if (this.#slow[at] === 1) return;
+    this.#slow[at] = 1;
+    (this.#slowCounts[i] as number)++;
+  }
+
+  /** Adds a threshold, growing the flag table when it is full. O(size), once per threshold. */
+  #learn(threshold: number): number {
+    const i = this.#thresholds.length;
+    if (i === this.#capacity) {
+      const old = this.#slow;
+      const oldCapacity = this.#capacity;
+      const capacity = oldCapacity === 0 ? 4 : oldCapacity * 2;
+      const slow = new Uint8Array(this.size * capacity);
+      for (let slot = 0; slot < this.size; slot++) {
+        for (let t = 0; t < oldCapacity; t++) {
+          slow[slot * capacity + t] = old[slot * oldCapacity + t] as number;
+        }
+      }
+      this.#slow = slow;
+      this.#capacity = capacity;
+    }
+    this.#thresholds.push(threshold);
+    this.#slowCounts.push(0);
+    return i;
+  }
+
+  #addDuration(value: number): void {
+    const sum = this.#durationSum;
+    const total = sum + value;
+    this.#durationCompensation +=
+      Math.abs(sum) >= Math.abs(value) ? sum - total + value : value - total + sum;
+    this.#durationSum = total;
+  }
+}
