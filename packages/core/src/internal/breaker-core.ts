@@ -188,16 +188,20 @@ export abstract class BreakerCore implements BreakerView {
     limits: { maxHalfOpenCalls: number; halfOpenTimeout: number },
   ) {
     const o = checkOptions('options', options);
-    if (typeof o.name !== 'string') throw new TypeError(`name must be a non-empty string, got ${show(o.name)}`);
+    if (typeof o.name !== 'string')
+      throw new TypeError(`name must be a non-empty string, got ${show(o.name)}`);
     if (o.name === '') throw new RangeError('name must be a non-empty string, got ""');
     this.name = o.name;
-    this.clock = o.clock === undefined ? defaultClock : component<Clock>('clock', o.clock, ['now'], 'Clock');
+    this.clock =
+      o.clock === undefined ? defaultClock : component<Clock>('clock', o.clock, ['now'], 'Clock');
     this.window =
       o.window === undefined
         ? new CountWindow(100)
         : component<Window>('window', o.window, ['record', 'metric', 'reset'], 'Window');
     this.tracker =
-      o.tracker === undefined ? new All() : component<Tracker>('tracker', o.tracker, ['isFailure'], 'Tracker');
+      o.tracker === undefined
+        ? new All()
+        : component<Tracker>('tracker', o.tracker, ['isFailure'], 'Tracker');
     this.tripper =
       o.tripper === undefined
         ? new MinRequests(100)
@@ -205,12 +209,15 @@ export abstract class BreakerCore implements BreakerView {
             .or(new HalfOpened().and(new FailureStreak(1)))
         : component<Tripper>('tripper', o.tripper, ['shouldTrip'], 'Tripper');
     this.retry =
-      o.retry === undefined ? new Cooldown(60_000) : component<Retry>('retry', o.retry, ['delay'], 'Retry');
+      o.retry === undefined
+        ? new Cooldown(60_000)
+        : component<Retry>('retry', o.retry, ['delay'], 'Retry');
     this.permit =
       o.permit === undefined
         ? new RampUp({ initial: 0.1, final: 1, duration: 60_000 })
         : component<Permit>('permit', o.permit, ['allows'], 'Permit');
-    this.closeAfter = o.closeAfter === undefined ? 1 : integerAtLeast('closeAfter', o.closeAfter, 1);
+    this.closeAfter =
+      o.closeAfter === undefined ? 1 : integerAtLeast('closeAfter', o.closeAfter, 1);
     this.isFailureResult =
       o.isFailureResult === undefined ? undefined : func('isFailureResult', o.isFailureResult);
     this.maxHalfOpenCalls = limits.maxHalfOpenCalls;
@@ -460,7 +467,10 @@ export abstract class BreakerCore implements BreakerView {
 /** The tripper's slow thresholds, checked, sorted and without duplicates. */
 function slowThresholds(tripper: Tripper): readonly number[] {
   const raw: unknown = typeof tripper.slowThresholds === 'function' ? tripper.slowThresholds() : [];
-  if (!Array.isArray(raw) || raw.some((t) => typeof t !== 'number' || !(t > 0) || !Number.isFinite(t))) {
+  if (
+    !Array.isArray(raw) ||
+    raw.some((t) => typeof t !== 'number' || !(t > 0) || !Number.isFinite(t))
+  ) {
     throw new TypeError(
       `tripper.slowThresholds() must return finite numbers > 0, got ${show(raw)}`,
     );

@@ -155,11 +155,12 @@ export class Delivery {
     let result: unknown;
     try {
       result = entry.transition(signal);
+      // Inside the try: reading `then` runs a getter, which may throw too.
+      if (!isThenable(result)) return;
     } catch (error) {
       this.report(error, entry, signal);
       return;
     }
-    if (!isThenable(result)) return;
     this.pending.add(entry);
     entry.pending = Promise.resolve(result).then(
       () => this.settled(entry),
@@ -190,7 +191,14 @@ export class Delivery {
 
 function toEntry(listener: Listener | ListenerFunction): Entry {
   if (typeof listener === 'function') {
-    return { listener, transition: listener, onCall: undefined, pending: undefined, queue: [], detached: false };
+    return {
+      listener,
+      transition: listener,
+      onCall: undefined,
+      pending: undefined,
+      queue: [],
+      detached: false,
+    };
   }
   return {
     listener,

@@ -67,9 +67,9 @@ export class LogListener implements Listener {
     if (options === null || typeof options !== 'object') {
       throw new TypeError(`options must be an object, got ${show(options)}`);
     }
-    const logger = options.logger ?? console;
+    const logger = options.logger === undefined ? console : options.logger;
     for (const level of LEVELS) {
-      if (typeof (logger as unknown as Record<string, unknown>)[level] !== 'function') {
+      if (typeof (logger as unknown as Record<string, unknown> | null)?.[level] !== 'function') {
         throw new TypeError(`logger must have a ${level}(message) method, got ${show(logger)}`);
       }
     }
@@ -79,8 +79,12 @@ export class LogListener implements Listener {
       if (!(State.ALL as readonly string[]).includes(state)) {
         throw new RangeError(`levels has an unknown state ${show(state)}`);
       }
+      // `{ open: undefined }` type-checks as a Partial: it keeps the default.
+      if (level === undefined) continue;
       if (!LEVELS.includes(level as string)) {
-        throw new TypeError(`levels.${state} must be one of ${LEVELS.join(', ')}, got ${show(level)}`);
+        throw new TypeError(
+          `levels.${state} must be one of ${LEVELS.join(', ')}, got ${show(level)}`,
+        );
       }
       levels[state as State] = level as LogLevel;
     }
