@@ -48,7 +48,11 @@ export class CallNotPermittedError extends Error {
 
   /** Whether `error` is a `CallNotPermittedError`, from this copy of the package or another. */
   static is(error: unknown): error is CallNotPermittedError {
-    return typeof error === 'object' && error !== null && (error as { [BRAND]?: unknown })[BRAND] === true;
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      (error as { [BRAND]?: unknown })[BRAND] === true
+    );
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

@@ -117,7 +117,11 @@ export class CircuitBreaker extends BreakerCore {
     return methodGuard((method) => this.wrap(method, options));
   }
 
-  private run<This, A extends unknown[], R>(thisArg: This, fn: (this: This, ...args: A) => R, args: A): R {
+  private run<This, A extends unknown[], R>(
+    thisArg: This,
+    fn: (this: This, ...args: A) => R,
+    args: A,
+  ): R {
     const ticket = this.admit();
     const ranIn = this.state;
     const start = this.clock.now();

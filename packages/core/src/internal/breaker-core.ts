@@ -124,6 +124,8 @@ interface OpenPhase {
 }
 interface HalfOpenPhase {
   readonly state: 'half_open';
+  /** The generation of this period: the first probe's ticket. */
+  readonly generation: number;
   /** Calls of this half-open period still in flight. */
   inFlight: number;
   /** Recorded successes in a row within this period. */
@@ -219,7 +221,9 @@ export abstract class BreakerCore implements BreakerView {
     this.closeAfter =
       o.closeAfter === undefined ? 1 : integerAtLeast('closeAfter', o.closeAfter, 1);
     this.isFailureResult =
-      o.isFailureResult === undefined ? undefined : func('isFailureResult', o.isFailureResult);
+      o.isFailureResult === undefined
+        ? undefined
+        : func<(result: unknown) => boolean>('isFailureResult', o.isFailureResult);
     this.maxHalfOpenCalls = limits.maxHalfOpenCalls;
     this.halfOpenTimeout = limits.halfOpenTimeout;
     this.thresholds = slowThresholds(this.tripper);
@@ -236,7 +240,14 @@ export abstract class BreakerCore implements BreakerView {
       if (!Array.isArray(o.listeners)) {
         throw new TypeError(`listeners must be an array, got ${show(o.listeners)}`);
       }
-      for (const listener of o.listeners) this.addListener(listener as Listener | ListenerFunction);
+      o.listeners.forEach((listener: unknown, i) => {
+        if (!isListener(listener)) {
+          throw new TypeError(
+            `listeners[${i}] must be a function or an object with onTransition, got ${show(listener)}`,
+          );
+        }
+        this.addListener(listener);
+      });
     }
   }
 
@@ -290,12 +301,7 @@ export abstract class BreakerCore implements BreakerView {
    * @throws TypeError when `listener` is neither a function nor an object with `onTransition`
    */
   addListener(listener: Listener | ListenerFunction): () => void {
-    const ok =
-      typeof listener === 'function' ||
-      (typeof listener === 'object' &&
-        listener !== null &&
-        typeof (listener as Partial<Listener>).onTransition === 'function');
-    if (!ok) {
+    if (!isListener(listener)) {
       throw new TypeError(
         `listener must be a function or an object with onTransition, got ${show(listener)}`,
       );
@@ -326,16 +332,15 @@ export abstract class BreakerCore implements BreakerView {
       case State.OPEN: {
         const now = this.clock.now();
         if (now < phase.retryAt) throw this.reject(State.OPEN, phase.retryAt - now);
-        this.transition(State.HALF_OPEN, now);
-        (this.phase as HalfOpenPhase).inFlight = 1;
-        return this.generation;
+        // The phase holds the probe's slot before listeners hear of it: a listener that moves the
+        // breaker on (a manual reset, say) makes this probe stale, it never breaks the call.
+        return (this.transition(State.HALF_OPEN, now, undefined, true) as HalfOpenPhase).generation;
       }
       case State.HALF_OPEN: {
         const now = this.clock.now();
         if (phase.inFlight >= this.maxHalfOpenCalls) {
           if (now - this.changedAt >= this.halfOpenTimeout) {
-            const retryAt = this.reopenHung(now);
-            throw notPermitted(this.name, State.OPEN, retryAt - now);
+            throw notPermitted(this.name, State.OPEN, this.reopenHung(now) - now);
           }
           throw this.reject(State.HALF_OPEN, undefined);
         }
@@ -351,8 +356,7 @@ export abstract class BreakerCore implements BreakerView {
   /** Half-open with every slot held by a probe past `halfOpenTimeout`: back to open. */
   private reopenHung(now: number): number {
     if (this.delivery.wantsCalls) this.emit(State.OPEN, 'not_permitted', 0);
-    this.transition(State.OPEN, now);
-    return (this.phase as OpenPhase).retryAt;
+    return (this.transition(State.OPEN, now) as OpenPhase).retryAt;
   }
 
   private reject(state: State, retryAfter: number | undefined): CallNotPermittedError {
@@ -423,9 +427,11 @@ export abstract class BreakerCore implements BreakerView {
   /**
    * The one transition function. Bumps the generation (in-flight outcomes become stale), resets
    * the window, stamps `changedAt`, sets the counters as on entering `to`, and sends a signal
-   * when the state really changes.
+   * when the state really changes. `probe`: entering half_open with the first probe's slot taken.
+   *
+   * @returns the phase entered (listeners may have moved the breaker on since)
    */
-  private transition(to: State, now: number, metric?: Metric): void {
+  private transition(to: State, now: number, metric?: Metric, probe = false): Phase {
     const from = this.phase.state;
     const signalled = from !== to && this.delivery.active;
     const before = signalled ? (metric ?? this.window.metric(now)) : undefined;
@@ -442,7 +448,12 @@ export abstract class BreakerCore implements BreakerView {
       }
       case State.HALF_OPEN:
         this.consecutiveFailures = 0;
-        this.phase = { state: State.HALF_OPEN, inFlight: 0, successes: 0 };
+        this.phase = {
+          state: State.HALF_OPEN,
+          generation: this.generation,
+          inFlight: probe ? 1 : 0,
+          successes: 0,
+        };
         break;
       case State.CLOSED:
         this.reopens = 0;
@@ -452,6 +463,7 @@ export abstract class BreakerCore implements BreakerView {
       default:
         this.phase = PLAIN[to];
     }
+    const entered = this.phase;
     if (before !== undefined) {
       this.delivery.transition({
         circuitName: this.name,
@@ -461,7 +473,17 @@ export abstract class BreakerCore implements BreakerView {
         metric: before,
       });
     }
+    return entered;
   }
+}
+
+function isListener(value: unknown): value is Listener | ListenerFunction {
+  return (
+    typeof value === 'function' ||
+    (typeof value === 'object' &&
+      value !== null &&
+      typeof (value as Partial<Listener>).onTransition === 'function')
+  );
 }
 
 /** The tripper's slow thresholds, checked, sorted and without duplicates. */
