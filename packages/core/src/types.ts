@@ -107,6 +107,12 @@ export interface Listener {
   onAttach?(breaker: BreakerView): void;
   /** Called once, when the listener is detached from a breaker. */
   onDetach?(breaker: BreakerView): void;
+  /**
+   * Optional: settles when the work the listener queued on its own (sends to a remote service,
+   * say) is done. A listener that keeps its own bounded queue returns nothing from
+   * `onTransition` and implements this instead, so that `breaker.flush()` still waits for it.
+   */
+  flush?(): Promise<void>;
 }
 
 /** A plain function accepted wherever a {@link Listener} is. */

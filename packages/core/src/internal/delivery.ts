@@ -140,8 +140,23 @@ export class Delivery {
   }
 
   async flush(): Promise<void> {
-    while (this.pending.size > 0) {
-      await Promise.all(Array.from(this.pending, (entry) => entry.pending));
+    for (;;) {
+      while (this.pending.size > 0) {
+        await Promise.all(Array.from(this.pending, (entry) => entry.pending));
+      }
+      const own = this.entries.filter((entry) => typeof ownFlush(entry.listener) === 'function');
+      if (own.length === 0) return;
+      await Promise.all(own.map((entry) => this.flushListener(entry)));
+      // A listener's own flush may have let the breaker move on: wait for what that started.
+      if (this.pending.size === 0) return;
+    }
+  }
+
+  private async flushListener(entry: Entry): Promise<void> {
+    try {
+      await ownFlush(entry.listener)!.call(entry.listener);
+    } catch (error) {
+      this.report(error, entry, undefined);
     }
   }
 
@@ -187,6 +202,13 @@ export class Delivery {
       // must go on.
     }
   }
+}
+
+/** A listener's own `flush`, if it has one. */
+function ownFlush(listener: Listener | ListenerFunction): (() => Promise<void>) | undefined {
+  return typeof listener === 'object' && typeof listener.flush === 'function'
+    ? listener.flush
+    : undefined;
 }
 
 function toEntry(listener: Listener | ListenerFunction): Entry {
