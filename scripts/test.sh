@@ -9,7 +9,7 @@
 set -uo pipefail
 
 # Debian packages the tests need (e.g. prometheus for promtool, chromium for browser tests).
-APT_PACKAGES=()
+APT_PACKAGES=(prometheus chromium)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 1
