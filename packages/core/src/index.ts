@@ -6,6 +6,7 @@ export type {
   Signal,
   Listener,
   ListenerFunction,
+  ListenerLink,
   ListenerErrorHandler,
   CallEvent,
   Metric,

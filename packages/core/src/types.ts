@@ -1,3 +1,5 @@
+import type { AsyncCircuitBreaker } from './async-circuit-breaker.js';
+import type { CircuitBreaker } from './circuit-breaker.js';
 import type { State } from './state.js';
 
 /**
@@ -103,16 +105,34 @@ export interface Listener {
   onTransition(signal: Signal): void | Promise<void>;
   /** Called for every call the breaker sees (none while disabled). Synchronous; keep it cheap. */
   onCall?(event: CallEvent): void;
-  /** Called once, when the listener is attached to a breaker. */
-  onAttach?(breaker: BreakerView): void;
+  /**
+   * Called once, when the listener is attached to a breaker.
+   *
+   * @param breaker - the breaker (a listener only needs its {@link BreakerView} part)
+   * @param link - reports errors that surface after `onTransition` returned (a send that failed
+   *   later, say) to this breaker's `onListenerError`
+   */
+  onAttach?(breaker: CircuitBreaker | AsyncCircuitBreaker, link: ListenerLink): void;
   /** Called once, when the listener is detached from a breaker. */
-  onDetach?(breaker: BreakerView): void;
+  onDetach?(breaker: CircuitBreaker | AsyncCircuitBreaker): void;
   /**
    * Optional: settles when the work the listener queued on its own (sends to a remote service,
    * say) is done. A listener that keeps its own bounded queue returns nothing from
    * `onTransition` and implements this instead, so that `breaker.flush()` still waits for it.
    */
   flush?(): Promise<void>;
+}
+
+/**
+ * Given to {@link Listener.onAttach}: the way back to the breaker for errors a listener meets
+ * after `onTransition` returned.
+ */
+export interface ListenerLink {
+  /**
+   * Sends `error` to the breaker's `onListenerError`, with the signal (or call event) it concerns
+   * when known. Does nothing once the listener is detached; never throws.
+   */
+  report(error: unknown, cause?: Signal | CallEvent): void;
 }
 
 /** A plain function accepted wherever a {@link Listener} is. */

@@ -1,5 +1,6 @@
+import type { AsyncCircuitBreaker } from '../async-circuit-breaker.js';
+import type { CircuitBreaker } from '../circuit-breaker.js';
 import type {
-  BreakerView,
   CallEvent,
   Listener,
   ListenerErrorHandler,
@@ -66,7 +67,7 @@ export class Delivery {
   private delivering = false;
 
   constructor(
-    private readonly view: BreakerView,
+    private readonly breaker: CircuitBreaker | AsyncCircuitBreaker,
     private readonly onError: ListenerErrorHandler,
   ) {}
 
@@ -88,7 +89,11 @@ export class Delivery {
     if (entry.onCall) this.callEntries = [...this.callEntries, entry];
     if (typeof listener === 'object' && typeof listener.onAttach === 'function') {
       try {
-        listener.onAttach(this.view);
+        listener.onAttach(this.breaker, {
+          report: (error, cause) => {
+            if (!entry.detached) this.report(error, entry, cause);
+          },
+        });
       } catch (error) {
         this.report(error, entry, undefined);
       }
@@ -105,7 +110,7 @@ export class Delivery {
     const listener = entry.listener;
     if (typeof listener === 'object' && typeof listener.onDetach === 'function') {
       try {
-        listener.onDetach(this.view);
+        listener.onDetach(this.breaker);
       } catch (error) {
         this.report(error, entry, undefined);
       }

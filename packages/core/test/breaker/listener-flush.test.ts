@@ -2,6 +2,7 @@ import {
   CircuitBreaker,
   type Listener,
   type ListenerErrorHandler,
+  type ListenerLink,
   type Signal,
 } from '@fluxgate/core';
 import { FailureStreak } from '@fluxgate/core/trippers';
@@ -76,5 +77,48 @@ describe("a listener's own flush()", () => {
     detach();
     await breaker.flush();
     expect(listener.flushes).toBe(0);
+  });
+});
+
+describe('the link given to onAttach', () => {
+  it('onAttach receives the breaker itself, and link.report reaches onListenerError', () => {
+    const reports: Parameters<ListenerErrorHandler>[] = [];
+    let link: ListenerLink | undefined;
+    let attachedTo: unknown;
+    const listener: Listener = {
+      onTransition: () => {},
+      onAttach: (breaker, l) => {
+        attachedTo = breaker;
+        link = l;
+      },
+    };
+    const breaker = breakerWith(listener, (...args) => void reports.push(args));
+    expect(attachedTo).toBe(breaker);
+    const late = new Error('send failed later');
+    link!.report(late);
+    const signal = { circuitName: 'own-queue' } as Signal;
+    link!.report(late, signal);
+    expect(reports).toEqual([
+      [late, listener, undefined],
+      [late, listener, signal],
+    ]);
+  });
+
+  it('does nothing once the listener is detached, and never throws', () => {
+    const reports: unknown[] = [];
+    let link: ListenerLink | undefined;
+    const listener: Listener = { onTransition: () => {}, onAttach: (_, l) => void (link = l) };
+    const breaker = new CircuitBreaker({
+      name: 'detached',
+      onListenerError: (error) => {
+        reports.push(error);
+        throw new Error('handler broke');
+      },
+    });
+    const detach = breaker.addListener(listener);
+    expect(() => link!.report(new Error('first'))).not.toThrow();
+    detach();
+    link!.report(new Error('after detach'));
+    expect(reports).toHaveLength(1);
   });
 });
