@@ -6,6 +6,7 @@ export type {
   SlackTokenOptions,
   SlackWebhookOptions,
   SlackCommonOptions,
+  SlackErrorHandler,
 } from './slack-listener-options.js';
 export type { SlackDeliveryFailure, SlackDeliveryErrorInit } from './slack-delivery-error.js';
 export type { SlackMessage, SlackAttachment, SlackAttachmentField } from './slack-message.js';

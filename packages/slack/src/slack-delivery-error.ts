@@ -4,7 +4,8 @@ const BRAND = Symbol.for('@fluxgate/slack/SlackDeliveryError');
 
 /**
  * Why a message did not reach Slack:
- * - `queue_full`: dropped unsent, the oldest waiting message when the queue was full;
+ * - `queue_full`: dropped unsent, the oldest waiting message of its circuit when that circuit's
+ *   queue was full;
  * - `rejected`: Slack answered with an error (`ok: false`, or a 4xx), not retried;
  * - `rate_limited`: still answered 429 after every retry;
  * - `server_error`: still a 5xx (or a transient Slack error) after every retry;
@@ -66,10 +67,10 @@ export interface SlackDeliveryErrorInit {
 }
 
 /**
- * A transition message that did not reach Slack. The listener rejects the promise it returned
- * for that signal with one, so it reaches the breaker's `onListenerError` (with the signal as
- * the third argument). Its message names the circuit, the transition and what went wrong, and
- * never the token or the webhook URL.
+ * A transition message that did not reach Slack. The listener reports it (with the listener and
+ * the signal) as soon as it gives up on the message: to the `onListenerError` of the breaker
+ * whose signal it was about, or to the listener's `onError` option when given. Its message names
+ * the circuit, the transition and what went wrong, and never the token or the webhook URL.
  *
  * Recognise it with {@link SlackDeliveryError.is} (or `instanceof`), which works across two
  * copies of the package, such as its ESM and CommonJS builds.
@@ -79,12 +80,16 @@ export interface SlackDeliveryErrorInit {
  * import { AsyncCircuitBreaker } from '@fluxgate/core';
  * import { SlackDeliveryError, SlackListener } from '@fluxgate/slack';
  *
- * const breaker = new AsyncCircuitBreaker({
+ * const slack = new SlackListener({ token: process.env.SLACK_BOT_TOKEN ?? '', channel: '#alerts' });
+ * new AsyncCircuitBreaker({
  *   name: 'payment_api',
- *   listeners: [new SlackListener({ token: process.env.SLACK_BOT_TOKEN ?? '', channel: '#alerts' })],
+ *   listeners: [slack],
+ *   // The error is `unknown` here: the handler gets every listener's errors.
  *   onListenerError: (error) => {
  *     if (SlackDeliveryError.is(error) && error.failure === 'rejected') {
  *       console.error(`check the Slack app: ${error.slackError ?? error.message}`);
+ *     } else {
+ *       console.error('listener failed', error);
  *     }
  *   },
  * });

@@ -1,5 +1,37 @@
+import type { Signal } from '@fluxgate/core';
+import type { SlackDeliveryError } from './slack-delivery-error.js';
 import type { SlackFetch } from './slack-fetch.js';
+import type { SlackListener } from './slack-listener.js';
 import type { SlackTemplates } from './slack-template.js';
+
+/**
+ * The `onError` option: receives each message that did not reach Slack, as soon as the listener
+ * gives up on it, instead of the breaker's `onListenerError`: the error (which names the
+ * circuit, the transition and what went wrong, never the secret), the listener, and the signal
+ * the message was about.
+ *
+ * Its parameters are those of the breaker's `onListenerError` (`ListenerErrorHandler` from
+ * `@fluxgate/core`), narrowed: a breaker's handler fits as it is.
+ *
+ * @example
+ * ```ts
+ * import type { ListenerErrorHandler } from '@fluxgate/core';
+ * import type { SlackErrorHandler } from '@fluxgate/slack';
+ *
+ * const onListenerError: ListenerErrorHandler = (error, _listener, cause) => {
+ *   console.warn('listener failed', error, cause);
+ * };
+ * const onError: SlackErrorHandler = onListenerError; // one handler for both
+ * const counting: SlackErrorHandler = (error, _listener, signal) => {
+ *   console.warn(`slack ${error.failure} for ${signal.circuitName}`);
+ * };
+ * ```
+ */
+export type SlackErrorHandler = (
+  error: SlackDeliveryError,
+  listener: SlackListener,
+  signal: Signal,
+) => void;
 
 /**
  * Options shared by both ways of reaching Slack.
@@ -39,16 +71,32 @@ export interface SlackCommonOptions {
    */
   retries?: number;
   /**
-   * How many messages may wait to be sent, across every circuit; when one more arrives, the
-   * oldest waiting message is dropped and reported as a `SlackDeliveryError` with
-   * `failure: 'queue_full'`.
+   * How many messages may wait to be sent per circuit, besides the one being sent. When one
+   * more arrives, the circuit's oldest waiting message is dropped and reported, like any
+   * delivery failure, as a `SlackDeliveryError` with `failure: 'queue_full'`. Each circuit has its own queue, so one
+   * circuit that flaps never pushes another circuit's messages out.
    *
    * @defaultValue `100`
    */
   queueSize?: number;
   /**
-   * Waits between attempts: `ms` milliseconds, or until `signal` aborts (the listener closed),
-   * when it should reject. Tests replace it to skip the waits.
+   * Overrides where a message that did not reach Slack is reported, at once: dropped from a full
+   * queue, refused by Slack (`ok: false`, a 4xx), or still failing after `retries`. Given, it
+   * gets every such failure, and the breakers' `onListenerError` gets none. Called off the call
+   * path; an error it throws is ignored. (A template that throws still goes to the breaker's
+   * `onListenerError`: it throws from `onTransition`.)
+   *
+   * @defaultValue none: each failure goes, with the listener and the signal, to the
+   *   `onListenerError` of the breaker whose signal it was about (of each breaker of that name
+   *   attached when the signal arrived and still attached). When they have all been detached
+   *   meanwhile, to one `console.error` line naming the circuit and the listener, the way the
+   *   breaker's default `onListenerError` writes:
+   *   `fluxgate: listener SlackListener of circuit breaker 'payment_api' failed: SlackDeliveryError: ...`
+   */
+  onError?: SlackErrorHandler;
+  /**
+   * Waits between attempts: `ms` milliseconds, or until `signal` aborts (the listener closed).
+   * A rejection only ends the wait early. Tests replace it to skip the waits.
    *
    * @defaultValue a `setTimeout` that does not keep the process alive
    */

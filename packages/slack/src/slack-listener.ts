@@ -1,4 +1,4 @@
-import type { BreakerView, Listener, Signal, State } from '@fluxgate/core';
+import type { BreakerView, Listener, ListenerLink, Signal, State } from '@fluxgate/core';
 import { defaultMessage } from './internal/default-message.js';
 import { exchange } from './internal/exchange.js';
 import { readApiAnswer, readWebhookAnswer, type Verdict } from './internal/read-answer.js';
@@ -17,8 +17,7 @@ import {
 import { describeWhy } from './internal/why.js';
 import { SlackDeliveryError } from './slack-delivery-error.js';
 import type { SlackFetch } from './slack-fetch.js';
-import type { SlackListenerOptions } from './slack-listener-options.js';
-import type { SlackMessage } from './slack-message.js';
+import type { SlackErrorHandler, SlackListenerOptions } from './slack-listener-options.js';
 import type { SlackTemplate, SlackTemplates, SlackTransitionKey } from './slack-template.js';
 
 const API_URL = 'https://slack.com/api/chat.postMessage';
@@ -36,12 +35,36 @@ const ENDS_THREAD: ReadonlySet<State> = new Set<State>(['closed', 'disabled', 'm
 /** The longest wait between two attempts after a 5xx, a network error or a timeout. */
 const MAX_BACKOFF = 30_000;
 
-/** One message waiting to be sent, and the promise `onTransition` returned for it. */
+/**
+ * Where a failure goes when no `onError` is given and no breaker it concerns is attached any
+ * more: one `console.error` line naming the circuit and the listener, as the breaker's default
+ * `onListenerError` writes it. The error's message holds no secret.
+ */
+const logError: SlackErrorHandler = (error) => {
+  console.error(
+    `fluxgate: listener SlackListener of circuit breaker '${error.circuitName}' failed: ${error.name}: ${error.message}`,
+  );
+};
+
+/** A breaker this listener is attached to, and its way back to the breaker's `onListenerError`. */
+interface Attachment {
+  readonly breaker: BreakerView;
+  /** What `onAttach` was given; `undefined` when it was called without a link (by hand). */
+  readonly link: ListenerLink | undefined;
+  /** Cleared by `onDetach`: a job that still holds this attachment no longer reports to it. */
+  attached: boolean;
+}
+
+/** One message waiting to be sent: its signal, and the message as rendered at the transition. */
 interface Job {
   readonly signal: Signal;
-  readonly message: SlackMessage;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
+  /** The message, serialised once at the transition (what a template returned, frozen). */
+  readonly json: string;
+  /**
+   * The breakers named like the signal's circuit that were attached when the signal arrived
+   * (the one that sent it among them): a failure is reported to those still attached.
+   */
+  readonly to: readonly Attachment[];
 }
 
 /**
@@ -57,15 +80,24 @@ interface Job {
  * serve any number of breakers. With an incoming webhook (`{ webhookUrl }`) messages are not
  * threaded.
  *
- * Sending never blocks or breaks a call. `onTransition` only renders the message and queues it
- * (a bounded queue, shared by every circuit, sent one message at a time in order); a full queue
- * drops its oldest message. A 429 is retried after its `Retry-After`; a 5xx, a network error or a
- * timeout is retried `retries` times with backoff (1 s, 2 s, 4 s... up to 30 s). The promise
- * `onTransition` returns settles when its message is sent, and rejects with a
- * {@link SlackDeliveryError} when it is dropped or fails for good: the breaker hands that to its
- * `onListenerError`, and `breaker.flush()` waits for it. The breaker also holds that breaker's
- * next signal for this listener until then: a breaker's messages go out in order, and the
- * queue holds at most one message per breaker (`queueSize` bounds the total across breakers).
+ * Sending never blocks or breaks a call. `onTransition` renders the message, puts it in its
+ * circuit's queue and returns (nothing: the breaker has nothing to wait for). Each circuit has
+ * its own queue, sent one message at a time in order; circuits send side by side, so a message
+ * stuck on one circuit never holds another's. At most `queueSize` messages wait per circuit,
+ * besides the one being sent: one more drops the oldest waiting one. A 429 is retried after its
+ * `Retry-After`; a 5xx, a network error or a timeout is retried `retries` times with backoff
+ * (1 s, 2 s, 4 s... up to 30 s).
+ *
+ * A message that is dropped or fails for good is reported at once, as a
+ * {@link SlackDeliveryError}, through the `onListenerError` of the breaker whose signal it was
+ * about, with the listener and the signal: the same handler that gets a template that throws
+ * (from `onTransition`). A signal names its circuit, not its breaker, so when several breakers
+ * attached to this listener share a name, each of them that was attached when the signal
+ * arrived, and still is, gets the failure. The `onError` option, when given, gets every failure
+ * instead. A failure whose breakers have all been detached meanwhile goes to `onError` if given,
+ * else to one `console.error` line that names the circuit and the listener (never the secret).
+ * `breaker.flush()` waits for {@link SlackListener.flush}: until every queued message is sent
+ * or given up.
  *
  * The token and the webhook URL stay in private fields: they never appear in an error, in
  * `JSON.stringify(listener)` or in `util.inspect(listener)`.
@@ -92,18 +124,30 @@ export class SlackListener implements Listener {
   readonly #templates: SlackTemplates;
   readonly #fetch: SlackFetch;
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly #onError: SlackErrorHandler | undefined;
   readonly #timeout: number;
   readonly #retries: number;
   readonly #queueSize: number;
-  readonly #queue: Job[] = [];
+  /**
+   * One lane per circuit with messages to send: the messages waiting, oldest first (the one
+   * being sent is no longer in it). A lane exists from its first message until its sender has
+   * nothing left; `flush()` waits until there is none.
+   */
+  readonly #lanes = new Map<string, Job[]>();
+  /** Messages waiting in every lane. */
+  #queued = 0;
+  /** `flush()` calls waiting for the lanes to empty. */
+  #idle: Array<() => void> = [];
   /** The open thread's `ts` per circuit name. */
   readonly #threads = new Map<string, string>();
   /** When each open circuit opened, for "retry time reached after 30 s open". */
   readonly #openedAt = new Map<string, number>();
-  /** The breakers attached, by name, to read a failure streak at the transition. */
-  readonly #breakers = new Map<string, BreakerView>();
+  /**
+   * The breakers attached, by circuit name: to read a failure streak at the transition, and to
+   * report failures to. Each array is replaced, never changed, so a job keeps the one it saw.
+   */
+  readonly #attached = new Map<string, readonly Attachment[]>();
   readonly #stop = new AbortController();
-  #sending = false;
 
   /**
    * @param options - `{ token, channel }` for `chat.postMessage`, or `{ webhookUrl }` for an
@@ -161,52 +205,106 @@ export class SlackListener implements Listener {
     this.#sleep =
       optionalFunction<(ms: number, signal: AbortSignal) => Promise<void>>('sleep', o.sleep) ??
       defaultSleep;
+    this.#onError = optionalFunction<SlackErrorHandler>('onError', o.onError);
     this.#timeout = finitePositive('timeout', o.timeout, 5_000);
     this.#retries = integerAtLeast('retries', o.retries, 0, 3);
     this.#queueSize = integerAtLeast('queueSize', o.queueSize, 1, 100);
   }
 
-  /** Remembers the breaker, to read its failure streak when it trips. */
-  onAttach(breaker: BreakerView): void {
-    this.#breakers.set(breaker.name, breaker);
-  }
-
-  /** Forgets the breaker. */
-  onDetach(breaker: BreakerView): void {
-    if (this.#breakers.get(breaker.name) === breaker) this.#breakers.delete(breaker.name);
-  }
-
   /**
-   * Renders the message for `signal` and queues it; sending starts after the current call
-   * returns.
+   * Remembers the breaker under its name: to read its failure streak when it trips, and to
+   * report the delivery failures of its circuit's messages through `link` to the breaker's
+   * `onListenerError`. The breaker calls it; one listener may be attached to many breakers.
    *
-   * @returns a promise that resolves once the message is sent (or the listener closed), and
-   *   rejects with a {@link SlackDeliveryError} when it is dropped from a full queue or cannot
-   *   be delivered
-   * @throws what a custom template throws, or TypeError when it returns no message
+   * @param breaker - the breaker attached
+   * @param link - from the breaker: reports to its `onListenerError`. Without one (a call by
+   *   hand), nothing is reported to this breaker: its circuit's failures go to another breaker
+   *   of that name, else to `onError`, else to the console
    */
-  onTransition(signal: Signal): Promise<void> {
-    if (this.#stop.signal.aborted) return Promise.resolve();
-    const message = this.#render(signal);
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ signal, message, resolve, reject });
-      if (this.#queue.length > this.#queueSize) this.#drop(this.#queue.shift()!);
-      this.#wake();
+  onAttach(breaker: BreakerView, link?: ListenerLink): void {
+    const name = breaker.name;
+    const others = (this.#attached.get(name) ?? []).filter((a) => {
+      if (a.breaker !== breaker) return true;
+      a.attached = false; // attached again: the new link replaces the old one
+      return false;
     });
+    const usable = typeof link?.report === 'function' ? link : undefined;
+    this.#attached.set(name, [...others, { breaker, link: usable, attached: true }]);
   }
 
   /**
-   * Stops the listener: aborts the request under way, cancels every wait and discards the
-   * queued messages (their promises resolve: closing is not a delivery failure). Later
-   * transitions are ignored. To let queued messages go out first, `await breaker.flush()` before.
+   * Forgets the breaker. Its circuit's messages already queued are still sent, but their
+   * failures no longer go to this breaker: to another breaker of that name that was attached when
+   * the signal arrived, else to `onError`, else to the console.
+   */
+  onDetach(breaker: BreakerView): void {
+    const attachments = this.#attached.get(breaker.name);
+    if (attachments === undefined) return;
+    const rest = attachments.filter((a) => {
+      if (a.breaker !== breaker) return true;
+      a.attached = false;
+      return false;
+    });
+    if (rest.length === attachments.length) return;
+    if (rest.length === 0) this.#attached.delete(breaker.name);
+    else this.#attached.set(breaker.name, rest);
+  }
+
+  /**
+   * Renders the message for `signal` and puts it in its circuit's queue, then returns: sending
+   * starts after the current call returns. When the circuit already has `queueSize` messages
+   * waiting, the oldest of them is dropped and reported (`failure: 'queue_full'`), like any
+   * delivery failure. Ignored once the listener is closed.
+   *
+   * @throws what a custom template throws, or TypeError when it returns no message: the breaker
+   *   reports it through its `onListenerError`, with the signal, and nothing is sent
+   */
+  onTransition(signal: Signal): void {
+    if (this.#stop.signal.aborted) return;
+    const name = signal.circuitName;
+    const job: Job = { signal, json: this.#render(signal), to: this.#attached.get(name) ?? [] };
+    let lane = this.#lanes.get(name);
+    if (lane === undefined) {
+      const created: Job[] = [];
+      lane = created;
+      this.#lanes.set(name, created);
+      void Promise.resolve().then(() => this.#run(name, created));
+    }
+    lane.push(job);
+    this.#queued++;
+    if (lane.length > this.#queueSize) {
+      const dropped = lane.shift()!;
+      this.#queued--;
+      // Reported off the call path, like every other failure.
+      queueMicrotask(() => this.#report(this.#dropError(dropped.signal), dropped));
+    }
+  }
+
+  /**
+   * Settles when every message queued so far, and every message queued meanwhile, has been sent
+   * or given up (and reported); at once when nothing waits or the listener is closed. Never
+   * rejects. `breaker.flush()` calls it, so awaiting the breaker's flush is enough.
+   */
+  flush(): Promise<void> {
+    if (this.#lanes.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#idle.push(resolve));
+  }
+
+  /**
+   * Stops the listener: aborts the requests under way, cancels every wait and timer, and
+   * discards the queued messages without reporting them (closing is not a delivery failure);
+   * pending `flush()` calls resolve. Later transitions are ignored. To let queued messages go
+   * out first, `await breaker.flush()` (or `listener.flush()`) before.
    */
   close(): void {
     if (this.#stop.signal.aborted) return;
     this.#stop.abort();
-    for (const job of this.#queue.splice(0)) job.resolve();
+    for (const lane of this.#lanes.values()) lane.length = 0;
+    this.#lanes.clear();
+    this.#queued = 0;
     this.#threads.clear();
     this.#openedAt.clear();
-    this.#breakers.clear();
+    this.#settle();
   }
 
   /** A description without secrets: the mode, the channel, how many messages wait. */
@@ -214,7 +312,7 @@ export class SlackListener implements Listener {
     const json: Record<string, string | number | boolean> = { mode: this.#mode };
     if (this.#channel !== undefined) json.channel = this.#channel;
     json[this.#mode === 'token' ? 'token' : 'webhookUrl'] = '[redacted]';
-    json.queued = this.#queue.length;
+    json.queued = this.#queued;
     json.closed = this.#stop.signal.aborted;
     return json;
   }
@@ -234,7 +332,8 @@ export class SlackListener implements Listener {
     });
   }
 
-  #render(signal: Signal): SlackMessage {
+  /** The message for `signal`, serialised: what will be sent, whatever the template does later. */
+  #render(signal: Signal): string {
     const { circuitName, oldState, newState } = signal;
     const streak =
       newState === 'open' && oldState !== 'half_open' ? this.#streak(signal) : undefined;
@@ -245,7 +344,7 @@ export class SlackListener implements Listener {
     const time = new Date(signal.timestamp).toISOString();
     const message = defaultMessage({ circuitName, newState, transition, time, why });
     const found = this.#template(oldState, newState);
-    if (found === undefined) return message;
+    if (found === undefined) return JSON.stringify(message);
     const custom: unknown = found.template({
       signal,
       circuitName,
@@ -256,17 +355,20 @@ export class SlackListener implements Listener {
       why,
       message,
     });
+    // A message that cannot be sent fails here, on its own signal: checked as it will be sent.
+    const json = typeof custom === 'object' && custom !== null ? JSON.stringify(custom) : undefined;
+    const data: unknown = json === undefined ? undefined : JSON.parse(json);
     if (
-      typeof custom !== 'object' ||
-      custom === null ||
-      typeof (custom as SlackMessage).text !== 'string'
+      typeof data !== 'object' ||
+      data === null ||
+      Array.isArray(data) ||
+      typeof (data as { text?: unknown }).text !== 'string'
     ) {
       throw new TypeError(
         `templates['${found.key}'] must return a message with a string text, got ${show(custom)}`,
       );
     }
-    JSON.stringify(custom); // a message that cannot be sent fails here, on its own signal
-    return custom as SlackMessage;
+    return json!;
   }
 
   #template(
@@ -286,55 +388,89 @@ export class SlackListener implements Listener {
     return undefined;
   }
 
-  /** The breaker's failure streak, if the breaker is still where this signal put it. */
+  /**
+   * The failure streak of a breaker of the signal's circuit that is still where this signal put
+   * it (the one that sent it, unless it moved on); `undefined` when there is none.
+   */
   #streak(signal: Signal): number | undefined {
-    const breaker = this.#breakers.get(signal.circuitName);
-    if (breaker === undefined || breaker.state !== signal.newState) return undefined;
-    const info = breaker.info();
-    return info.changedAt === signal.timestamp ? info.consecutiveFailures : undefined;
+    for (const { breaker } of this.#attached.get(signal.circuitName) ?? []) {
+      if (breaker.state !== signal.newState) continue;
+      const info = breaker.info();
+      if (info.changedAt === signal.timestamp) return info.consecutiveFailures;
+    }
+    return undefined;
   }
 
-  #drop(job: Job): void {
-    const { circuitName, oldState, newState } = job.signal;
-    job.reject(
-      new SlackDeliveryError({
-        failure: 'queue_full',
-        circuitName,
-        oldState,
-        newState,
-        attempts: 0,
-        detail: `the queue was full (queueSize ${this.#queueSize})`,
-      }),
-    );
+  #dropError(signal: Signal): SlackDeliveryError {
+    const { circuitName, oldState, newState } = signal;
+    return new SlackDeliveryError({
+      failure: 'queue_full',
+      circuitName,
+      oldState,
+      newState,
+      attempts: 0,
+      detail: `the queue was full (queueSize ${this.#queueSize})`,
+    });
   }
 
-  /** Starts the sender, after the current call returns, unless it is running. */
-  #wake(): void {
-    if (this.#sending) return;
-    this.#sending = true;
-    void Promise.resolve().then(() => this.#send());
-  }
-
-  async #send(): Promise<void> {
+  /**
+   * Hands a failure to `onError` when given; else, with the signal as the cause, to the
+   * `onListenerError` of each breaker of the job's circuit that was attached when its signal
+   * arrived and still is; else, when none is left, to one `console.error` line. A handler that
+   * throws has nowhere left to report to.
+   */
+  #report(error: SlackDeliveryError, job: Job): void {
+    const { signal } = job;
+    if (this.#onError === undefined) {
+      let reported = false;
+      for (const { link, attached } of job.to) {
+        if (!attached || link === undefined) continue;
+        reported = true;
+        try {
+          link.report(error, signal); // never throws, by contract: guarded all the same
+        } catch {
+          // Nowhere left to report to; sending goes on.
+        }
+      }
+      if (reported) return;
+    }
     try {
-      for (let job = this.#queue.shift(); job !== undefined; job = this.#queue.shift()) {
+      (this.#onError ?? logError)(error, this, signal);
+    } catch {
+      // Nowhere left to report to; sending goes on.
+    }
+  }
+
+  /** Resolves the waiting `flush()` calls once no lane is left. */
+  #settle(): void {
+    if (this.#lanes.size > 0) return;
+    for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  /** Sends one circuit's messages, one at a time, oldest first, until its lane is empty. */
+  async #run(name: string, lane: Job[]): Promise<void> {
+    try {
+      for (let job = lane.shift(); job !== undefined; job = lane.shift()) {
+        this.#queued--;
         try {
           await this.#deliver(job);
-          job.resolve();
         } catch (error) {
-          if (error === CLOSED || this.#stop.signal.aborted) job.resolve();
-          else job.reject(error);
+          // `#post` throws a SlackDeliveryError, or CLOSED when the listener closed meanwhile.
+          if (error !== CLOSED && !this.#stop.signal.aborted) {
+            this.#report(error as SlackDeliveryError, job);
+          }
         }
       }
     } finally {
-      this.#sending = false;
+      if (this.#lanes.get(name) === lane) this.#lanes.delete(name);
+      this.#settle();
     }
   }
 
   async #deliver(job: Job): Promise<void> {
-    const { signal, message } = job;
+    const { signal, json } = job;
     if (this.#mode === 'webhook') {
-      await this.#post(JSON.stringify(message), signal);
+      await this.#post(json, signal);
       return;
     }
     const name = signal.circuitName;
@@ -343,7 +479,10 @@ export class SlackListener implements Listener {
     if (ENDS_THREAD.has(signal.oldState)) this.#threads.delete(name);
     const thread = this.#threads.get(name);
     if (ENDS_THREAD.has(signal.newState)) this.#threads.delete(name);
-    const payload: Record<string, unknown> = { ...message, channel: this.#channel };
+    const payload = {
+      ...(JSON.parse(json) as Record<string, unknown>),
+      channel: this.#channel,
+    } as Record<string, unknown>;
     delete payload.thread_ts;
     delete payload.reply_broadcast;
     if (thread !== undefined) {
@@ -361,7 +500,10 @@ export class SlackListener implements Listener {
     }
   }
 
-  /** Sends one payload, retrying as the answers allow; resolves to the message's `ts`. */
+  /**
+   * Sends one payload, retrying as the answers allow; resolves to the message's `ts`. Throws a
+   * SlackDeliveryError when it gives up, or CLOSED when the listener closes meanwhile.
+   */
   async #post(body: string, signal: Signal): Promise<string | undefined> {
     const read = this.#mode === 'token' ? readApiAnswer : readWebhookAnswer;
     for (let attempt = 1; ; attempt++) {
@@ -392,7 +534,12 @@ export class SlackListener implements Listener {
         });
       }
       const wait = verdict.retryAfter ?? Math.min(1_000 * 2 ** (attempt - 1), MAX_BACKOFF);
-      await this.#sleep(wait, this.#stop.signal);
+      try {
+        await this.#sleep(wait, this.#stop.signal);
+      } catch {
+        // The wait was cut short: by close() (checked below), or by a custom sleep that failed,
+        // which only ends the wait early.
+      }
       if (this.#stop.signal.aborted) throw CLOSED;
     }
   }

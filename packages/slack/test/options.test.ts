@@ -85,6 +85,12 @@ describe('constructor checks name the option and the bad value', () => {
       'fetch must be a function, got "fetch"',
     ],
     [
+      'an onError that is not a function',
+      { ...token, onError: 'log' },
+      TypeError,
+      'onError must be a function, got "log"',
+    ],
+    [
       'a sleep that is not a function',
       { ...token, sleep: 1 },
       TypeError,

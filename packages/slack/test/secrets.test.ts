@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { SlackListener, type SlackListenerOptions } from '@fluxgate/slack';
 import { breaker, fail, recorder } from './support/breakers';
+import { gate } from './support/deferred';
 import { FakeClock } from './support/fake-clock';
 import { closedPort, FakeSlack } from './support/fake-slack';
 
@@ -124,6 +125,7 @@ describe.each(['token', 'webhook'] as const)('%s mode: the secret never leaks', 
         () => undefined,
       ],
     ];
+    // Through the breaker's onListenerError, where failures go by default.
     for (const [, extra, arrange] of cases) {
       arrange();
       const cb = breaker('payment_api', clock, {
@@ -134,21 +136,54 @@ describe.each(['token', 'webhook'] as const)('%s mode: the secret never leaks', 
       fail(cb);
       await cb.flush();
     }
-    // The default onListenerError, which writes to the console.
+    // Through onError, the override.
+    const overridden = recorder();
+    fake.reply({ status: 403, text: 'invalid_token' });
+    const quiet = breaker('quiet', clock, {
+      listeners: [make(mode, { onError: overridden })],
+      onListenerError: errors,
+    });
+    fail(quiet);
+    fail(quiet);
+    await quiet.flush();
+    // The breaker's default onListenerError, which writes to the console.
     fake.reply({ status: 403, text: 'invalid_token' });
     const loud = breaker('loud', clock, { listeners: [make(mode)] });
     fail(loud);
     fail(loud);
     await loud.flush();
+    // The listener's own console line, for a failure whose breaker was detached meanwhile.
+    const answer = gate();
+    fake.reply({ status: 403, text: 'invalid_token', delay: answer.promise });
+    const gone = breaker('gone', clock, { onListenerError: errors });
+    const orphan = make(mode);
+    const detach = gone.addListener(orphan);
+    const before = fake.requests.length;
+    fail(gone);
+    fail(gone);
+    await fake.received(before + 1);
+    detach();
+    answer.open();
+    await orphan.flush();
 
     expect(errors.reports).toHaveLength(cases.length);
+    expect(overridden.reports).toHaveLength(1);
     expect(errors.reports.map((r) => (r.error as Error).message).join('\n')).toContain(
       '[redacted]',
     );
-    expectNoSecret(errors.reports.flatMap((r) => renderings(r.error)));
-    expect(output).toHaveLength(1);
+    expectNoSecret(
+      [...errors.reports, ...overridden.reports].flatMap((r) => [
+        ...renderings(r.error),
+        inspect(r.listener, { depth: Infinity }),
+        JSON.stringify(r.listener),
+      ]),
+    );
+    expect(output).toHaveLength(2);
     expect(output[0]).toMatch(
       /^fluxgate: listener SlackListener of circuit breaker 'loud' failed: SlackDeliveryError: /,
+    );
+    expect(output[1]).toMatch(
+      /^fluxgate: listener SlackListener of circuit breaker 'gone' failed: SlackDeliveryError: /,
     );
     expectNoSecret(output);
 

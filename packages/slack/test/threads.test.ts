@@ -141,7 +141,9 @@ describe('threads in token mode', () => {
     clock.advance(10_000);
     fail(cb);
     await cb.flush();
-    expect(errors.reports).toHaveLength(1);
+    expect(errors.reports.map((r) => (r.error as Error).message)).toEqual([
+      "Slack message for circuit 'alpha' (closed → open) rejected by Slack: not_in_channel",
+    ]);
     expect(fake.requests.map(threading)).toEqual([
       { transition: 'closed → open', thread_ts: undefined, reply_broadcast: undefined },
       { transition: 'open → half_open', thread_ts: undefined, reply_broadcast: undefined },

@@ -99,14 +99,14 @@ describe('the "why" of a message tells what the window shows', () => {
     ]);
   });
 
-  it('a trip delivered after the breaker moved on falls back to the window: no stale streak', async () => {
+  it('a trip is told at the transition, even while earlier messages are still being sent', async () => {
     const { cb } = sync({});
     fail(cb);
     fail(cb);
     clock.advance(10_000);
     succeed(cb); // closed again, while the first message is still being sent
     fail(cb);
-    fail(cb); // this trip's signal waits for the messages before it
+    fail(cb); // this trip's message waits behind the others, but was rendered just now
     clock.advance(10_000);
     succeed(cb);
     await cb.flush();
@@ -114,10 +114,34 @@ describe('the "why" of a message tells what the window shows', () => {
       '2 failures in a row',
       'retry time reached after 10 s open',
       'probe succeeded',
-      'failure rate 100% over 2 calls',
+      '2 failures in a row',
       'retry time reached after 10 s open',
       'probe succeeded',
     ]);
+  });
+
+  it('a trip signal that reaches the listener after the breaker moved on falls back to the window: no stale streak', async () => {
+    // A listener ahead of Slack's resets the breaker as it trips: the breaker delivers the trip
+    // to the next listeners after that reset, when the streak is no longer the trip's.
+    const cb = breaker('payment_api', clock, { onListenerError: recorder() });
+    cb.addListener((signal) => {
+      if (signal.newState === 'open') cb.reset();
+    });
+    cb.addListener(listener);
+    fail(cb);
+    fail(cb);
+    await cb.flush();
+    expect(whys).toEqual(['failure rate 100% over 2 calls', 'manual']);
+  });
+
+  it('reads the streak from the breaker that tripped, when another breaker shares its name', async () => {
+    const { cb, errors } = sync({ window: new CountWindow(3), tripper: new FailureStreak(5) });
+    // Attached later, under the same name, and still closed: not the one the signal came from.
+    const twin = breaker('payment_api', clock, { listeners: [listener], onListenerError: errors });
+    for (let i = 0; i < 5; i++) fail(cb);
+    await Promise.all([cb.flush(), twin.flush()]);
+    expect(errors.reports).toEqual([]);
+    expect(whys).toEqual(['5 failures in a row']);
   });
 
   it('the time spent open, in the largest units that matter', async () => {

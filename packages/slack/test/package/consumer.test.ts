@@ -153,10 +153,12 @@ describe('the packed package.json', () => {
 /**
  * Shared by the ESM and the CommonJS consumer: `core`, `slack`, `http`, `inspect` and `assert`
  * are in scope. A server on 127.0.0.1 answers like chat.postMessage; a breaker trips and
- * recovers; the messages arrive threaded; nothing shows the token.
+ * recovers; the messages arrive threaded; a refused message reaches the breaker's
+ * onListenerError; nothing shows the token.
  */
 const RUNTIME_CHECKS = `
 const bodies = [];
+let refuse = false;
 const server = http.createServer((req, res) => {
   let raw = '';
   req.on('data', (chunk) => (raw += chunk));
@@ -164,7 +166,7 @@ const server = http.createServer((req, res) => {
     assert.equal(req.headers.authorization, 'Bearer xoxb-consumer-SECRET');
     bodies.push(JSON.parse(raw));
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ ok: true, ts: '1700000000.00000' + bodies.length }));
+    res.end(JSON.stringify(refuse ? { ok: false, error: 'channel_not_found' } : { ok: true, ts: '1700000000.00000' + bodies.length }));
   });
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -185,6 +187,19 @@ assert.deepEqual(bodies.map((b) => [b.attachments[0].fields[1].value, b.thread_t
   ['forced_open → closed', undefined, undefined],
 ]);
 assert.equal(bodies[0].text, ':no_entry: Circuit breaker consumer was forced open (manual)');
+// A delivery failure reaches the breaker's onListenerError, with the listener and the signal.
+const failures = [];
+const refused = new core.CircuitBreaker({
+  name: 'refused',
+  listeners: [listener],
+  clock: { now: () => now },
+  onListenerError: (error, by, cause) =>
+    failures.push([error.name, error.failure, by === listener, cause.circuitName, cause.newState]),
+});
+refuse = true;
+refused.forceOpen();
+await refused.flush();
+assert.deepEqual(failures, [['SlackDeliveryError', 'rejected', true, 'refused', 'forced_open']]);
 const error = new slack.SlackDeliveryError({ failure: 'timeout', circuitName: 'c', oldState: 'closed', newState: 'open', attempts: 1, detail: 'x' });
 assert.ok(slack.SlackDeliveryError.is(error));
 assert.equal(slack.escapeMrkdwn('<a&b>'), '&lt;a&amp;b&gt;');
@@ -232,7 +247,7 @@ describe('runtime, with node', () => {
 });
 
 /** A TypeScript consumer of every public name, as a user would write it. */
-const TS_CONSUMER = `import { AsyncCircuitBreaker, type Signal } from '@fluxgate/core';
+const TS_CONSUMER = `import { AsyncCircuitBreaker, type ListenerErrorHandler, type Signal } from '@fluxgate/core';
 import {
   SlackDeliveryError,
   SlackListener,
@@ -242,6 +257,7 @@ import {
   type SlackCommonOptions,
   type SlackDeliveryErrorInit,
   type SlackDeliveryFailure,
+  type SlackErrorHandler,
   type SlackFetch,
   type SlackListenerOptions,
   type SlackMessage,
@@ -269,7 +285,17 @@ const fetcher: SlackFetch = async (_url: string, request: SlackRequest): Promise
   headers: { get: (name: string) => (name === 'retry-after' ? null : null) },
   text: async () => request.body,
 });
-const common: SlackCommonOptions = { templates, fetch: fetcher, timeout: 1_000, retries: 1, queueSize: 10 };
+const onListenerError: ListenerErrorHandler = (error, listener, cause) => void [error, listener, cause];
+const onError: SlackErrorHandler = (error: SlackDeliveryError, listener: SlackListener, signal: Signal) =>
+  void [error.failure, listener.toJSON(), signal.circuitName];
+const common: SlackCommonOptions = {
+  templates,
+  fetch: fetcher,
+  timeout: 1_000,
+  retries: 1,
+  queueSize: 10,
+  onError: onListenerError, // the breaker's handler fits as it is
+};
 const token: SlackTokenOptions = { ...common, token: 'xoxb-x', channel: '#a', url: 'http://127.0.0.1:1/x' };
 const webhook: SlackWebhookOptions = { ...common, webhookUrl: 'https://hooks.slack.com/services/T/B/X' };
 const options: SlackListenerOptions[] = [token, webhook];
@@ -290,10 +316,11 @@ const breaker = new AsyncCircuitBreaker({
 });
 const init: SlackDeliveryErrorInit = { failure: 'rejected', circuitName: 'a', oldState: 'closed', newState: 'open', attempts: 1, detail: 'x' };
 const error: Error = new SlackDeliveryError(init);
-const sent: Promise<void> = listeners[0]!.onTransition({} as Signal);
+const queued: void = listeners[0]!.onTransition({} as Signal);
+const flushed: Promise<void> = listeners[0]!.flush();
 for (const listener of listeners) listener.close();
 const json: Record<string, string | number | boolean> = listeners[0]!.toJSON();
-export const used = [both, breaker, error, sent, json];
+export const used = [both, breaker, error, queued, flushed, json, onError];
 `;
 
 const SETUPS: Record<string, { options: object; files: string[] }> = {

@@ -10,6 +10,7 @@ import {
 import { All } from '@fluxgate/core/permits';
 import { Cooldown } from '@fluxgate/core/retries';
 import { FailureStreak, HalfOpened } from '@fluxgate/core/trippers';
+import type { SlackDeliveryError, SlackErrorHandler, SlackListener } from '@fluxgate/slack';
 import type { FakeClock } from './fake-clock.js';
 
 /** One call to onListenerError. */
@@ -62,4 +63,33 @@ export function fail(cb: CircuitBreaker, clock?: FakeClock, ms = 0): void {
   } catch {
     // the breaker passes the error (or its rejection) on; the test only wants it recorded
   }
+}
+
+/** One call to a SlackListener's onError. */
+export interface SlackReport {
+  readonly error: SlackDeliveryError;
+  readonly listener: SlackListener;
+  readonly signal: Signal;
+}
+
+/** A SlackListener `onError` that records what it gets, and lets a test wait for reports. */
+export function slackRecorder(): SlackErrorHandler & {
+  readonly reports: SlackReport[];
+  /** Resolves once `count` reports in all have arrived. */
+  next(count: number): Promise<void>;
+} {
+  const reports: SlackReport[] = [];
+  const waiting: { count: number; resolve: () => void }[] = [];
+  const handler: SlackErrorHandler = (error, listener, signal) => {
+    reports.push({ error, listener, signal });
+    for (const waiter of waiting.filter((w) => reports.length >= w.count)) {
+      waiting.splice(waiting.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  };
+  const next = (count: number): Promise<void> =>
+    reports.length >= count
+      ? Promise.resolve()
+      : new Promise((resolve) => waiting.push({ count, resolve }));
+  return Object.assign(handler, { reports, next });
 }
