@@ -83,6 +83,15 @@ function workspacePaths(): Record<string, string[]> {
   return paths;
 }
 
+/**
+ * Peer dependencies a README imports next to a workspace package (the root README's
+ * `prom-client`), resolved where the package that needs them has them installed.
+ */
+function peerPaths(): Record<string, string[]> {
+  const promClient = path.join(ROOT, 'packages/prometheus/node_modules/prom-client');
+  return existsSync(promClient) ? { 'prom-client': [promClient] } : {};
+}
+
 /** packages/core/tsconfig.json (strict, its paths), adjusted for standalone snippets. */
 function compilerOptions(): ts.CompilerOptions {
   const configFile = path.join(CORE, 'tsconfig.json');
@@ -109,7 +118,7 @@ function compilerOptions(): ts.CompilerOptions {
     declaration: false,
     declarationMap: false,
     sourceMap: false,
-    paths: { ...paths, ...workspacePaths() },
+    paths: { ...paths, ...workspacePaths(), ...peerPaths() },
   };
 }
 
