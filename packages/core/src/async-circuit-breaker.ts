@@ -1,8 +1,10 @@
+import type { CallNotPermittedError } from './call-not-permitted-error.js';
 import {
   BreakerCore,
   type AsyncCircuitBreakerOptions,
   type GuardOptions,
   type Outcome,
+  type Ticket,
 } from './internal/breaker-core.js';
 import { methodGuard, type MethodGuard } from './internal/decorate.js';
 import { integerAtLeast, positiveOrInfinity } from './internal/validate.js';
@@ -118,12 +120,22 @@ export class AsyncCircuitBreaker extends BreakerCore {
     return methodGuard((method) => this.wrap(method, options));
   }
 
-  private async run<This, A extends unknown[], R>(
+  private run<This, A extends unknown[], R>(
     thisArg: This,
     fn: (this: This, ...args: A) => R | PromiseLike<R>,
     args: A,
   ): Promise<R> {
     const ticket = this.admit();
+    if (typeof ticket !== 'number') return rejectSoon(ticket);
+    return this.runAdmitted(ticket, thisArg, fn, args);
+  }
+
+  private async runAdmitted<This, A extends unknown[], R>(
+    ticket: Ticket,
+    thisArg: This,
+    fn: (this: This, ...args: A) => R | PromiseLike<R>,
+    args: A,
+  ): Promise<R> {
     const ranIn = this.state;
     const start = this.clock.now();
     let value: R;
@@ -138,4 +150,16 @@ export class AsyncCircuitBreaker extends BreakerCore {
     this.settle(ticket, ranIn, start, outcome);
     return value;
   }
+}
+
+/**
+ * A promise that rejects with `error` one microtask from now, once a caller that awaits the call
+ * has attached its handler. A promise rejected before any handler is attached costs the runtime's
+ * unhandled-rejection bookkeeping, which in Node takes longer than building the error: failing
+ * fast is an open breaker's whole job. Native promise jobs only, so fake timers do not hold it.
+ */
+function rejectSoon(error: CallNotPermittedError): Promise<never> {
+  return new Promise((_, reject) => {
+    void Promise.resolve(error).then(reject);
+  });
 }

@@ -1,4 +1,5 @@
-import type { State } from './state.js';
+import { show } from './internal/validate.js';
+import { State } from './state.js';
 
 const BRAND = Symbol.for('@fluxgate/core/CallNotPermittedError');
 
@@ -38,6 +39,8 @@ export class CallNotPermittedError extends Error {
    * @param circuitName - the circuit's name
    * @param state - the state that refused the call
    * @param retryAfter - milliseconds until a call may be tried again, when known
+   * @throws TypeError when `circuitName` is not a string, `state` not a string or `retryAfter` not
+   *   a number; RangeError when `state` is not one of the six states or `retryAfter` is NaN or < 0
    */
   constructor(circuitName: string, state: State, retryAfter?: number) {
     super(message(circuitName, state, retryAfter));
@@ -70,7 +73,21 @@ export class CallNotPermittedError extends Error {
   }
 }
 
+const STATES: ReadonlySet<unknown> = new Set(State.ALL);
+
+/** The message, once the arguments are checked: a wrong one would make a wrong message. */
 function message(circuitName: string, state: State, retryAfter: number | undefined): string {
+  if (typeof circuitName !== 'string') {
+    throw new TypeError(`circuitName must be a string, got ${show(circuitName)}`);
+  }
+  if (!STATES.has(state)) {
+    const E = typeof state === 'string' ? RangeError : TypeError;
+    throw new E(`state must be one of ${State.ALL.join(', ')}, got ${show(state)}`);
+  }
+  if (retryAfter !== undefined && !(typeof retryAfter === 'number' && retryAfter >= 0)) {
+    const E = typeof retryAfter === 'number' ? RangeError : TypeError;
+    throw new E(`retryAfter must be a number >= 0 or undefined, got ${show(retryAfter)}`);
+  }
   const base = `Circuit breaker '${circuitName}' is ${state}; call not permitted`;
   if (retryAfter === undefined) return base;
   if (retryAfter === Infinity) return `${base} until a manual reset`;

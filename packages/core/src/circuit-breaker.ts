@@ -123,6 +123,7 @@ export class CircuitBreaker extends BreakerCore {
     args: A,
   ): R {
     const ticket = this.admit();
+    if (typeof ticket !== 'number') throw ticket;
     const ranIn = this.state;
     const start = this.clock.now();
     let value: R;

@@ -1,3 +1,5 @@
+import type { AsyncCircuitBreaker } from '../async-circuit-breaker.js';
+import type { CircuitBreaker } from '../circuit-breaker.js';
 import { notPermitted, type CallNotPermittedError } from '../call-not-permitted-error.js';
 import { Cooldown } from '../retries/cooldown.js';
 import type { Retry } from '../retries/retry.js';
@@ -155,6 +157,34 @@ const OUTCOMES = ['success', 'failure', 'ignored'] as const;
 
 const defaultClock: Clock = { now: () => Date.now() };
 
+/** `slowAt` of a breaker whose tripper counts no slow calls: every call met no threshold. */
+const NO_SLOW_AT: ReadonlyArray<readonly number[]> = Object.freeze([Object.freeze([])]);
+
+interface Defaults {
+  readonly tracker: Tracker;
+  readonly tripper: Tripper;
+  readonly retry: Retry;
+  readonly permit: Permit;
+}
+let sharedDefaults: Defaults | undefined;
+
+/**
+ * The default tracker, tripper, retry and permit. They hold configuration only, no state, so
+ * every breaker shares one set (built on first use, not at import): a breaker with its defaults
+ * then costs its window and its own fields.
+ */
+function defaults(): Defaults {
+  sharedDefaults ??= {
+    tracker: new All(),
+    tripper: new MinRequests(100)
+      .and(new FailureRate(0.5))
+      .or(new HalfOpened().and(new FailureStreak(1))),
+    retry: new Cooldown(60_000),
+    permit: new RampUp({ initial: 0.1, final: 1, duration: 60_000 }),
+  };
+  return sharedDefaults;
+}
+
 /**
  * The state machine both breakers share: admission, outcome recording, and the one transition
  * function. Every transition bumps `generation`; an outcome carrying an older generation is
@@ -174,7 +204,9 @@ export abstract class BreakerCore implements BreakerView {
   private readonly isFailureResult: ((result: unknown) => boolean) | undefined;
   private readonly maxHalfOpenCalls: number;
   private readonly halfOpenTimeout: number;
-  private readonly delivery: Delivery;
+  /** Created with the first listener: a breaker that has none does without it. */
+  private delivery: Delivery | undefined;
+  private readonly onListenerError: ListenerErrorHandler | undefined;
   /** `slowAt` arrays by how many thresholds a call met: thresholds are sorted, so it is a prefix. */
   private readonly slowAt: ReadonlyArray<readonly number[]>;
   private readonly thresholds: readonly number[];
@@ -202,21 +234,19 @@ export abstract class BreakerCore implements BreakerView {
         : component<Window>('window', o.window, ['record', 'metric', 'reset'], 'Window');
     this.tracker =
       o.tracker === undefined
-        ? new All()
+        ? defaults().tracker
         : component<Tracker>('tracker', o.tracker, ['isFailure'], 'Tracker');
     this.tripper =
       o.tripper === undefined
-        ? new MinRequests(100)
-            .and(new FailureRate(0.5))
-            .or(new HalfOpened().and(new FailureStreak(1)))
+        ? defaults().tripper
         : component<Tripper>('tripper', o.tripper, ['shouldTrip'], 'Tripper');
     this.retry =
       o.retry === undefined
-        ? new Cooldown(60_000)
+        ? defaults().retry
         : component<Retry>('retry', o.retry, ['delay'], 'Retry');
     this.permit =
       o.permit === undefined
-        ? new RampUp({ initial: 0.1, final: 1, duration: 60_000 })
+        ? defaults().permit
         : component<Permit>('permit', o.permit, ['allows'], 'Permit');
     this.closeAfter =
       o.closeAfter === undefined ? 1 : integerAtLeast('closeAfter', o.closeAfter, 1);
@@ -227,14 +257,18 @@ export abstract class BreakerCore implements BreakerView {
     this.maxHalfOpenCalls = limits.maxHalfOpenCalls;
     this.halfOpenTimeout = limits.halfOpenTimeout;
     this.thresholds = slowThresholds(this.tripper);
-    this.slowAt = this.thresholds.map((_, i) => Object.freeze(this.thresholds.slice(0, i)));
-    (this.slowAt as (readonly number[])[]).push(Object.freeze(this.thresholds.slice()));
+    this.slowAt =
+      this.thresholds.length === 0
+        ? NO_SLOW_AT
+        : [
+            ...this.thresholds.map((_, i) => Object.freeze(this.thresholds.slice(0, i))),
+            Object.freeze(this.thresholds.slice()),
+          ];
 
-    const onError =
+    this.onListenerError =
       o.onListenerError === undefined
-        ? defaultListenerErrorHandler(this.name)
+        ? undefined
         : func<ListenerErrorHandler>('onListenerError', o.onListenerError);
-    this.delivery = new Delivery(this, onError);
     this.changedAt = this.clock.now();
     if (o.listeners !== undefined) {
       if (!Array.isArray(o.listeners)) {
@@ -306,20 +340,26 @@ export abstract class BreakerCore implements BreakerView {
         `listener must be a function or an object with onTransition, got ${show(listener)}`,
       );
     }
+    // BreakerCore is abstract and only the two breakers extend it: listeners get the breaker.
+    this.delivery ??= new Delivery(
+      this as unknown as CircuitBreaker | AsyncCircuitBreaker,
+      this.onListenerError ?? defaultListenerErrorHandler(this.name),
+    );
     return this.delivery.add(listener);
   }
 
   /** Settles when every listener delivery under way (and queued behind it) has finished. */
   flush(): Promise<void> {
-    return this.delivery.flush();
+    return this.delivery === undefined ? Promise.resolve() : this.delivery.flush();
   }
 
   /**
-   * Admits a call or throws the rejection. Moves open → half_open when `retryAt` has come (that
-   * call is the first probe: it takes a slot and skips the permit), and half_open → open when
-   * every slot is held past `halfOpenTimeout`.
+   * Admits a call: its ticket, or the rejection to answer it with (returned, not thrown: a throw
+   * costs more than the rest of the rejection). Moves open → half_open when `retryAt` has come
+   * (that call is the first probe: it takes a slot and skips the permit), and half_open → open
+   * when every slot is held past `halfOpenTimeout`.
    */
-  protected admit(): Ticket {
+  protected admit(): Ticket | CallNotPermittedError {
     const phase = this.phase;
     switch (phase.state) {
       case State.CLOSED:
@@ -328,10 +368,10 @@ export abstract class BreakerCore implements BreakerView {
       case State.DISABLED:
         return DISABLED;
       case State.FORCED_OPEN:
-        throw this.reject(State.FORCED_OPEN, undefined);
+        return this.reject(State.FORCED_OPEN, undefined);
       case State.OPEN: {
         const now = this.clock.now();
-        if (now < phase.retryAt) throw this.reject(State.OPEN, phase.retryAt - now);
+        if (now < phase.retryAt) return this.reject(State.OPEN, phase.retryAt - now);
         // The phase holds the probe's slot before listeners hear of it: a listener that moves the
         // breaker on (a manual reset, say) makes this probe stale, it never breaks the call.
         return (this.transition(State.HALF_OPEN, now, undefined, true) as HalfOpenPhase).generation;
@@ -340,12 +380,12 @@ export abstract class BreakerCore implements BreakerView {
         const now = this.clock.now();
         if (phase.inFlight >= this.maxHalfOpenCalls) {
           if (now - this.changedAt >= this.halfOpenTimeout) {
-            throw notPermitted(this.name, State.OPEN, this.reopenHung(now) - now);
+            return notPermitted(this.name, State.OPEN, this.reopenHung(now) - now);
           }
-          throw this.reject(State.HALF_OPEN, undefined);
+          return this.reject(State.HALF_OPEN, undefined);
         }
         if (!this.permit.allows({ changedAt: this.changedAt, now })) {
-          throw this.reject(State.HALF_OPEN, undefined);
+          return this.reject(State.HALF_OPEN, undefined);
         }
         phase.inFlight++;
         return this.generation;
@@ -355,17 +395,17 @@ export abstract class BreakerCore implements BreakerView {
 
   /** Half-open with every slot held by a probe past `halfOpenTimeout`: back to open. */
   private reopenHung(now: number): number {
-    if (this.delivery.wantsCalls) this.emit(State.OPEN, 'not_permitted', 0);
+    if (this.delivery?.wantsCalls) this.emit(State.OPEN, 'not_permitted', 0);
     return (this.transition(State.OPEN, now) as OpenPhase).retryAt;
   }
 
   private reject(state: State, retryAfter: number | undefined): CallNotPermittedError {
-    if (this.delivery.wantsCalls) this.emit(state, 'not_permitted', 0);
+    if (this.delivery?.wantsCalls) this.emit(state, 'not_permitted', 0);
     return notPermitted(this.name, state, retryAfter);
   }
 
   private emit(state: State, outcome: CallEvent['outcome'], duration: number): void {
-    this.delivery.call({ circuitName: this.name, state, outcome, duration });
+    this.delivery?.call({ circuitName: this.name, state, outcome, duration });
   }
 
   /** Which outcome an error is: a failure if the tracker counts it (or cannot tell), else ignored. */
@@ -392,7 +432,7 @@ export abstract class BreakerCore implements BreakerView {
     if (ticket === DISABLED) return;
     const now = this.clock.now();
     const duration = now > start ? now - start : 0;
-    if (this.delivery.wantsCalls) this.emit(ranIn, OUTCOMES[outcome], duration);
+    if (this.delivery?.wantsCalls) this.emit(ranIn, OUTCOMES[outcome], duration);
     if (ticket !== this.generation) return;
     const phase = this.phase;
     if (phase.state === State.HALF_OPEN) phase.inFlight--;
@@ -433,7 +473,8 @@ export abstract class BreakerCore implements BreakerView {
    */
   private transition(to: State, now: number, metric?: Metric, probe = false): Phase {
     const from = this.phase.state;
-    const signalled = from !== to && this.delivery.active;
+    const delivery = this.delivery;
+    const signalled = from !== to && delivery !== undefined && delivery.active;
     const before = signalled ? (metric ?? this.window.metric(now)) : undefined;
     this.generation++;
     this.window.reset();
@@ -464,8 +505,8 @@ export abstract class BreakerCore implements BreakerView {
         this.phase = PLAIN[to];
     }
     const entered = this.phase;
-    if (before !== undefined) {
-      this.delivery.transition({
+    if (delivery !== undefined && before !== undefined) {
+      delivery.transition({
         circuitName: this.name,
         oldState: from,
         newState: to,
@@ -497,5 +538,8 @@ function slowThresholds(tripper: Tripper): readonly number[] {
       `tripper.slowThresholds() must return finite numbers > 0, got ${show(raw)}`,
     );
   }
+  if (raw.length === 0) return NO_THRESHOLDS;
   return [...new Set(raw as number[])].sort((a, b) => a - b);
 }
+
+const NO_THRESHOLDS: readonly number[] = Object.freeze([]);

@@ -9,7 +9,12 @@ export function show(value: unknown): string {
     if (Object.is(value, -0)) return '-0';
     return String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      // A revoked proxy refuses even that (so does a throwing Symbol.toStringTag getter).
+      return typeof value === 'function' ? '[object Function]' : '[object Object]';
+    }
   }
 }
 
@@ -67,6 +72,18 @@ export function ratio(
   if (minExclusive ? n <= min : n < min) fail(name, expectation, value);
   if (maxExclusive ? n >= max : n > max) fail(name, expectation, value);
   return n;
+}
+
+/**
+ * What `allocate` returns, or a RangeError naming the parameter that asked for more memory than
+ * the engine gives (its own "Invalid typed array length: ..." names nothing).
+ */
+export function allocated<T>(name: string, value: unknown, allocate: () => T): T {
+  try {
+    return allocate();
+  } catch (error) {
+    throw new RangeError(`${name} is too large to allocate, got ${show(value)}`, { cause: error });
+  }
 }
 
 /** A function (a predicate, a clock or a random source). */

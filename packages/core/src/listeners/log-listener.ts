@@ -75,6 +75,11 @@ export class LogListener implements Listener {
     }
     this.logger = logger;
     const levels = { ...DEFAULT_LEVELS };
+    const overrides: unknown = options.levels;
+    // Object.entries() of a number, a boolean or a function is [], which would hide the mistake.
+    if (overrides !== undefined && overrides !== null && typeof overrides !== 'object') {
+      throw new TypeError(`levels must be an object, got ${show(overrides)}`);
+    }
     for (const [state, level] of Object.entries(options.levels ?? {})) {
       if (!(State.ALL as readonly string[]).includes(state)) {
         throw new RangeError(`levels has an unknown state ${show(state)}`);

@@ -1,7 +1,10 @@
-import { integerAtLeast } from '../internal/validate.js';
+import { allocated, integerAtLeast } from '../internal/validate.js';
 import type { CallRecord, Metric } from '../types.js';
 import { MetricSnapshot } from './metric-snapshot.js';
 import { Window } from './window.js';
+
+/** The flag table of a window that has learned no threshold: shared, it is never written. */
+const NO_FLAGS = new Uint8Array(0);
 
 /**
  * A window over the last `size` recorded calls, whenever they happened.
@@ -34,7 +37,7 @@ export class CountWindow extends Window {
   readonly #failed: Uint8Array;
   readonly #durations: Float64Array;
   /** `#slow[slot * #capacity + i]` is 1 when the call in `slot` met threshold `#thresholds[i]`. */
-  #slow = new Uint8Array(0);
+  #slow = NO_FLAGS;
   #capacity = 0;
   /** Learned thresholds, append-only (snapshots share it), and the running count for each. */
   readonly #thresholds: number[] = [];
@@ -57,8 +60,11 @@ export class CountWindow extends Window {
   constructor(size: number) {
     super();
     this.size = integerAtLeast('size', size, 1);
-    this.#failed = new Uint8Array(size);
-    this.#durations = new Float64Array(size);
+    // One buffer for both columns (durations first, for alignment): a second buffer would cost
+    // about as much as a hundred of its bytes.
+    const buffer = allocated('size', size, () => new ArrayBuffer(size * 9));
+    this.#durations = new Float64Array(buffer, 0, size);
+    this.#failed = new Uint8Array(buffer, size * 8, size);
   }
 
   /**
@@ -66,26 +72,11 @@ export class CountWindow extends Window {
    * call's share is subtracted from the running totals.
    */
   record(record: CallRecord): void {
+    // The common case (no slow-call thresholds) stays small enough for the engine to inline into
+    // the breaker; slow-call bookkeeping lives in the methods below.
     const slot = this.#next;
-    const capacity = this.#capacity;
-    const slow = this.#slow;
-    const learned = this.#thresholds.length;
-
-    const base = slot * capacity;
-    if (this.#count === this.size) {
-      this.#failures -= this.#failed[slot] as number;
-      this.#addDuration(-(this.#durations[slot] as number));
-      for (let i = 0; i < learned; i++) {
-        if (slow[base + i] === 1) {
-          slow[base + i] = 0;
-          (this.#slowCounts[i] as number)--;
-        }
-      }
-    } else {
-      this.#count++;
-      // The slot may still hold flags from before a reset.
-      for (let i = 0; i < learned; i++) slow[base + i] = 0;
-    }
+    if (this.#count === this.size) this.#evict(slot);
+    else this.#occupy(slot);
 
     const failed = record.success ? 0 : 1;
     this.#failed[slot] = failed;
@@ -94,9 +85,37 @@ export class CountWindow extends Window {
     this.#addDuration(record.duration);
 
     const slowAt = record.slowAt;
-    for (let j = 0; j < slowAt.length; j++) this.#markSlow(slot, slowAt[j] as number);
+    if (slowAt.length > 0) this.#markAllSlow(slot, slowAt);
 
     this.#next = slot + 1 === this.size ? 0 : slot + 1;
+  }
+
+  /** Subtracts the share of the call in `slot`, the oldest, from the running totals. */
+  #evict(slot: number): void {
+    this.#failures -= this.#failed[slot] as number;
+    this.#addDuration(-(this.#durations[slot] as number));
+    const learned = this.#thresholds.length;
+    const slow = this.#slow;
+    const base = slot * this.#capacity;
+    for (let i = 0; i < learned; i++) {
+      if (slow[base + i] === 1) {
+        slow[base + i] = 0;
+        (this.#slowCounts[i] as number)--;
+      }
+    }
+  }
+
+  /** Takes an empty slot while the window fills up. */
+  #occupy(slot: number): void {
+    this.#count++;
+    // The slot may still hold flags from before a reset.
+    const learned = this.#thresholds.length;
+    const base = slot * this.#capacity;
+    for (let i = 0; i < learned; i++) this.#slow[base + i] = 0;
+  }
+
+  #markAllSlow(slot: number, slowAt: readonly number[]): void {
+    for (let j = 0; j < slowAt.length; j++) this.#markSlow(slot, slowAt[j] as number);
   }
 
   /**

@@ -37,11 +37,13 @@ const EMPTY_MAP = lock(new Map());
  * @internal
  */
 export class MetricSnapshot implements Metric {
-  readonly totalCount: number;
-  readonly failureCount: number;
-  readonly totalDuration: number;
-  readonly failureRate: number | undefined;
-  readonly avgDuration: number | undefined;
+  // `declare`: assigned once in the constructor, not first defined as undefined by a field
+  // initializer; one is built after every recorded call.
+  declare readonly totalCount: number;
+  declare readonly failureCount: number;
+  declare readonly totalDuration: number;
+  declare readonly failureRate: number | undefined;
+  declare readonly avgDuration: number | undefined;
   readonly #thresholds: readonly number[];
   readonly #counts: readonly number[];
   #map: ReadonlyMap<number, number> | undefined;

@@ -1,4 +1,4 @@
-import { finitePositive, options as checkOptions, show } from '../internal/validate.js';
+import { allocated, finitePositive, options as checkOptions, show } from '../internal/validate.js';
 import type { CallRecord, Metric } from '../types.js';
 import { MetricSnapshot } from './metric-snapshot.js';
 import { Window } from './window.js';
@@ -103,10 +103,10 @@ export class TimeWindow extends Window {
       );
     }
     this.#n = n;
-    this.#counts = new Float64Array(n);
-    this.#failures = new Float64Array(n);
-    this.#durations = new Float64Array(n);
-    this.#epochs = new Float64Array(n);
+    this.#counts = allocated('size', size, () => new Float64Array(n));
+    this.#failures = allocated('size', size, () => new Float64Array(n));
+    this.#durations = allocated('size', size, () => new Float64Array(n));
+    this.#epochs = allocated('size', size, () => new Float64Array(n));
   }
 
   /**
