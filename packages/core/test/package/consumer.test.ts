@@ -5,24 +5,21 @@
  * `node`, and type-checked by a TypeScript consumer under node16, bundler and node10 resolution
  * with TypeScript 6 and 5.9. Nothing here uses the sources or the jest module mapping.
  */
-import { execFile } from 'node:child_process';
-import {
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-
-const ROOT = path.resolve(__dirname, '../../../..');
-const CORE = path.join(ROOT, 'packages/core');
-const SLOW = 240_000;
+import {
+  SLOW,
+  buildAndPack,
+  compilerOf,
+  installTarballs,
+  makeScratch,
+  run,
+  stageWorkspace,
+  tarballsIn,
+  typeCheck,
+  type Scratch,
+} from '../../../../test-support/package-consumer';
 
 /** The SPEC's entry-point table: the runtime names of each subpath. */
 const ENTRY_POINTS: Record<string, readonly string[]> = {
@@ -44,55 +41,6 @@ const ENTRY_POINTS: Record<string, readonly string[]> = {
   '@fluxgate/core/listeners': ['LogListener'],
 };
 
-interface Output {
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a command to completion; rejects with its whole output when it fails or times out. */
-function run(
-  command: string,
-  args: readonly string[],
-  cwd: string,
-  options: { env?: NodeJS.ProcessEnv; timeout?: number } = {},
-): Promise<Output> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      command,
-      args,
-      {
-        cwd,
-        env: options.env ?? process.env,
-        timeout: options.timeout ?? SLOW - 30_000,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        if (error) {
-          const how = error.killed
-            ? `was killed (${String(error.signal)})`
-            : `exited ${error.code}`;
-          reject(
-            new Error(
-              `\`${command} ${args.join(' ')}\` in ${cwd} ${how}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
-            ),
-          );
-        } else {
-          resolve({ stdout, stderr });
-        }
-      },
-    );
-  });
-}
-
-/** The environment without the npm_* variables pnpm/npm set for scripts, so npm runs as a user's. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^npm_/i.test(key)) env[key] = value;
-  }
-  return { ...env, ...extra };
-}
-
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
@@ -103,60 +51,24 @@ function readJson(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 }
 
-let work: string;
+let scratch: Scratch | undefined;
 let app: string;
 let installed: string;
 
 beforeAll(async () => {
-  work = mkdtempSync(path.join(tmpdir(), 'fluxgate-consumer-'));
-  app = path.join(work, 'app');
-  const packDir = path.join(work, 'pack');
-  mkdirSync(app);
-  mkdirSync(packDir);
-
-  // A copy at the same depth, so the package's tsconfigs still extend the root ones.
-  const stage = path.join(work, 'repo');
-  const core = path.join(stage, 'packages/core');
-  mkdirSync(core, { recursive: true });
-  for (const file of readdirSync(ROOT).filter((name) => /^tsconfig.*\.json$/.test(name))) {
-    copyFileSync(path.join(ROOT, file), path.join(stage, file));
-  }
-  cpSync(CORE, core, {
-    recursive: true,
-    filter: (from) =>
-      !/^(node_modules|dist|coverage)([\\/]|$)|\.tgz$/.test(path.relative(CORE, from)),
-  });
-
-  await run(process.execPath, [path.join(ROOT, 'scripts/build-package.mjs')], core);
-  await run('pnpm', ['pack', '--pack-destination', packDir], core);
-  const tarballs = readdirSync(packDir).filter((name) => name.endsWith('.tgz'));
+  scratch = makeScratch('fluxgate-consumer-');
+  app = scratch.app;
+  const { core } = stageWorkspace(scratch.stage, ['core']);
+  await buildAndPack(core, scratch.pack);
+  const tarballs = tarballsIn(scratch.pack);
   if (tarballs.length !== 1) throw new Error(`expected one tarball, found ${tarballs.join(', ')}`);
-
-  writeFileSync(
-    path.join(app, 'package.json'),
-    JSON.stringify({ name: 'fluxgate-consumer', version: '0.0.0', private: true, type: 'module' }),
-  );
   // @fluxgate/core has no dependency, so the install needs no network.
-  await run(
-    'npm',
-    [
-      'install',
-      path.join(packDir, tarballs[0]!),
-      '--offline',
-      '--no-audit',
-      '--no-fund',
-      '--ignore-scripts',
-      '--cache',
-      path.join(work, 'npm-cache'),
-    ],
-    app,
-    { env: cleanEnv({ npm_config_update_notifier: 'false' }) },
-  );
+  await installTarballs(scratch, 'fluxgate-consumer', tarballs);
   installed = path.join(app, 'node_modules/@fluxgate/core');
 }, SLOW);
 
 afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
+  if (scratch) rmSync(scratch.work, { recursive: true, force: true });
 });
 
 describe('the packed package.json', () => {
@@ -641,12 +553,6 @@ const SETUPS: Record<string, { options: object; files: string[] }> = {
   },
 };
 
-function compilerOf(packageName: string): { version: string; tsc: string } {
-  const manifest = require.resolve(`${packageName}/package.json`, { paths: [ROOT] });
-  const { version } = readJson(manifest) as { version: string };
-  return { version, tsc: path.join(path.dirname(manifest), 'bin/tsc') };
-}
-
 describe.each(['typescript', 'typescript5'].map((name) => ({ name, ...compilerOf(name) })))(
   'types with $name ($version)',
   ({ name: compiler, version, tsc }) => {
@@ -662,15 +568,10 @@ describe.each(['typescript', 'typescript5'].map((name) => ({ name, ...compilerOf
         // TypeScript 6 deprecates node10; its users silence the deprecation to keep using it.
         const silence =
           major >= 6 && /node10/.test(setup) ? { ignoreDeprecations: `${major}.0` } : {};
-        writeFileSync(
-          path.join(app, tsconfig),
-          JSON.stringify(
-            { compilerOptions: { ...COMPILER_OPTIONS, ...silence, ...options }, files },
-            null,
-            2,
-          ),
-        );
-        await run(process.execPath, [tsc, '-p', tsconfig, '--pretty', 'false'], app);
+        await typeCheck(app, tsc, tsconfig, {
+          compilerOptions: { ...COMPILER_OPTIONS, ...silence, ...options },
+          files,
+        });
       },
       SLOW,
     );

@@ -1,41 +1,5 @@
 import { Random, RampUp, type RampUpOptions, type RandomOptions } from '@fluxgate/core/permits';
-
-function thrownBy(build: () => unknown): unknown {
-  try {
-    build();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the constructor to throw');
-}
-
-interface Case {
-  title: string;
-  build: () => unknown;
-  name: string;
-  value: unknown;
-  error: typeof RangeError | typeof TypeError;
-}
-
-/**
- * One case per bad value: a RangeError for a number, a TypeError for anything else (and for
- * every value of a parameter that must be a function).
- */
-function cases(
-  ctor: string,
-  name: string,
-  values: readonly unknown[],
-  build: (value: unknown) => unknown,
-  { alwaysTypeError = false } = {},
-): Case[] {
-  return values.map((value) => ({
-    title: `${ctor}: ${name} = ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`,
-    build: () => build(value),
-    name,
-    value,
-    error: typeof value === 'number' && !alwaysTypeError ? RangeError : TypeError,
-  }));
-}
+import { cases, expectThrows } from '../support/validation';
 
 const notNumbers: readonly unknown[] = ['0.5', '', null, undefined, {}, [], true];
 const outside01: readonly unknown[] = [NaN, Infinity, -Infinity, -0.1, 1.01, 2];
@@ -71,10 +35,7 @@ describe('permit validation', () => {
       alwaysTypeError: true,
     }),
   ])('$title', ({ build, name, value, error }) => {
-    const thrown = thrownBy(build);
-    expect(thrown).toBeInstanceOf(error);
-    expect((thrown as Error).message).toContain(name);
-    expect((thrown as Error).message).toContain(String(value));
+    expectThrows(build, error, name, String(value));
   });
 
   it.each<[string, unknown]>([
@@ -83,17 +44,12 @@ describe('permit validation', () => {
     ['duration', { initial: 0.1, final: 1 }],
     ['initial', undefined],
   ])('RampUp without %s throws a TypeError naming it', (name, opts) => {
-    const thrown = thrownBy(() => rampUp(opts));
-    expect(thrown).toBeInstanceOf(TypeError);
-    expect((thrown as Error).message).toContain(name);
+    expectThrows(() => rampUp(opts), TypeError, name);
   });
 
   it('RampUp with final below initial names final and initial', () => {
-    const thrown = thrownBy(() => rampUp({ initial: 0.6, final: 0.5, duration: 1_000 }));
-    expect(thrown).toBeInstanceOf(RangeError);
-    expect((thrown as Error).message).toContain('final');
-    expect((thrown as Error).message).toContain('0.6');
-    expect((thrown as Error).message).toContain('0.5');
+    const build = () => rampUp({ initial: 0.6, final: 0.5, duration: 1_000 });
+    expectThrows(build, RangeError, 'final', '0.6', '0.5');
   });
 
   it.each<[string, () => unknown]>([

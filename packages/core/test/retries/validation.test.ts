@@ -4,43 +4,7 @@ import {
   type BackoffOptions,
   type CooldownOptions,
 } from '@fluxgate/core/retries';
-
-function thrownBy(build: () => unknown): unknown {
-  try {
-    build();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the constructor to throw');
-}
-
-interface Case {
-  title: string;
-  build: () => unknown;
-  name: string;
-  value: unknown;
-  error: typeof RangeError | typeof TypeError;
-}
-
-/**
- * One case per bad value: a RangeError for a number, a TypeError for anything else (and for
- * every value of a parameter that must be a function).
- */
-function cases(
-  ctor: string,
-  name: string,
-  values: readonly unknown[],
-  build: (value: unknown) => unknown,
-  { alwaysTypeError = false } = {},
-): Case[] {
-  return values.map((value) => ({
-    title: `${ctor}: ${name} = ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`,
-    build: () => build(value),
-    name,
-    value,
-    error: typeof value === 'number' && !alwaysTypeError ? RangeError : TypeError,
-  }));
-}
+import { cases, expectThrows } from '../support/validation';
 
 const notNumbers: readonly unknown[] = ['1000', '', null, {}, [], true];
 const badDurations: readonly unknown[] = [NaN, Infinity, -Infinity, 0, -0, -1, ...notNumbers];
@@ -98,26 +62,17 @@ describe('retry validation', () => {
       alwaysTypeError: true,
     }),
   ])('$title', ({ build, name, value, error }) => {
-    const thrown = thrownBy(build);
-    expect(thrown).toBeInstanceOf(error);
-    expect((thrown as Error).message).toContain(
-      name === 'options' && value === undefined ? 'initial' : name,
-    );
-    expect((thrown as Error).message).toContain(String(value));
+    const named = name === 'options' && value === undefined ? 'initial' : name;
+    expectThrows(build, error, named, String(value));
   });
 
   it('Backoff without initial throws a TypeError naming initial', () => {
-    const thrown = thrownBy(() => backoff({ multiplier: 2 }));
-    expect(thrown).toBeInstanceOf(TypeError);
-    expect((thrown as Error).message).toContain('initial');
+    expectThrows(() => backoff({ multiplier: 2 }), TypeError, 'initial');
   });
 
   it('Backoff with an initial above the default maxDuration names maxDuration and the default', () => {
-    const thrown = thrownBy(() => new Backoff({ initial: 600_000 }));
-    expect(thrown).toBeInstanceOf(RangeError);
-    expect((thrown as Error).message).toContain('maxDuration');
-    expect((thrown as Error).message).toContain('300000');
-    expect((thrown as Error).message).toContain('600000');
+    const build = () => new Backoff({ initial: 600_000 });
+    expectThrows(build, RangeError, 'maxDuration', '300000', '600000');
   });
 
   it.each<[string, () => unknown]>([

@@ -1,13 +1,5 @@
 import { Custom, TypeOf, type ErrorClass } from '@fluxgate/core/trackers';
-
-function thrownBy(build: () => unknown): unknown {
-  try {
-    build();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the constructor to throw');
-}
+import { expectThrows } from '../support/validation';
 
 // Values that are not classes; numbers included, which are a TypeError here (not a RangeError):
 // the parameter is not numeric.
@@ -29,28 +21,21 @@ const newTypeOf = TypeOf as unknown as new (...errorTypes: unknown[]) => TypeOf;
 
 describe('TypeOf validation', () => {
   it('throws a TypeError naming errorTypes when given no class', () => {
-    const error = thrownBy(() => new newTypeOf());
-    expect(error).toBeInstanceOf(TypeError);
-    expect((error as Error).message).toContain('errorTypes');
+    expectThrows(() => new newTypeOf(), TypeError, 'errorTypes');
   });
 
   it.each([...notFunctions, ...notConstructors])(
     'throws a TypeError for the first class %p',
     (value) => {
-      const error = thrownBy(() => new newTypeOf(value));
-      expect(error).toBeInstanceOf(TypeError);
-      expect((error as Error).message).toContain('errorTypes');
-      expect((error as Error).message).toContain(String(value));
+      expectThrows(() => new newTypeOf(value), TypeError, 'errorTypes', String(value));
     },
   );
 
   it.each([...notFunctions, ...notConstructors])(
     'throws a TypeError for a later class %p, naming its index',
     (value) => {
-      const error = thrownBy(() => new newTypeOf(RangeError, TypeError, value));
-      expect(error).toBeInstanceOf(TypeError);
-      expect((error as Error).message).toContain('errorTypes[2]');
-      expect((error as Error).message).toContain(String(value));
+      const build = () => new newTypeOf(RangeError, TypeError, value);
+      expectThrows(build, TypeError, 'errorTypes[2]', String(value));
     },
   );
 
@@ -65,10 +50,8 @@ describe('Custom validation', () => {
   it.each([NaN, 0, 'e => true', null, undefined, {}, true])(
     'throws a TypeError naming predicate for %p',
     (value) => {
-      const error = thrownBy(() => new Custom(value as unknown as (error: unknown) => boolean));
-      expect(error).toBeInstanceOf(TypeError);
-      expect((error as Error).message).toContain('predicate');
-      expect((error as Error).message).toContain(String(value));
+      const build = () => new Custom(value as unknown as (error: unknown) => boolean);
+      expectThrows(build, TypeError, 'predicate', String(value));
     },
   );
 });

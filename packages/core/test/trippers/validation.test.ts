@@ -6,39 +6,7 @@ import {
   SlowRate,
   type SlowRateOptions,
 } from '@fluxgate/core/trippers';
-
-function thrownBy(build: () => unknown): unknown {
-  try {
-    build();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the constructor to throw');
-}
-
-interface Case {
-  title: string;
-  build: () => unknown;
-  name: string;
-  value: unknown;
-  error: typeof RangeError | typeof TypeError;
-}
-
-/** One case per bad value: a RangeError for a number, a TypeError for anything else. */
-function cases(
-  ctor: string,
-  name: string,
-  values: readonly unknown[],
-  build: (value: unknown) => unknown,
-): Case[] {
-  return values.map((value) => ({
-    title: `${ctor}: ${name} = ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`,
-    build: () => build(value),
-    name,
-    value,
-    error: typeof value === 'number' ? RangeError : TypeError,
-  }));
-}
+import { cases, expectThrows } from '../support/validation';
 
 const notNumbers: readonly unknown[] = ['5', '', null, undefined, {}, [], true];
 const badCounts: readonly unknown[] = [
@@ -79,28 +47,21 @@ describe('tripper validation', () => {
       (v) => new SlowRate(0.5, { threshold: v as number }),
     ),
   ])('$title', ({ build, name, value, error }) => {
-    const thrown = thrownBy(build);
-    expect(thrown).toBeInstanceOf(error);
-    expect((thrown as Error).message).toContain(name);
-    expect((thrown as Error).message).toContain(String(value));
+    expectThrows(build, error, name, String(value));
   });
 
   it.each<[string, unknown]>([
     ['no options', undefined],
     ['empty options', {}],
   ])('SlowRate with %s throws a TypeError naming threshold', (_label, opts) => {
-    const thrown = thrownBy(() => new SlowRate(0.5, opts as SlowRateOptions));
-    expect(thrown).toBeInstanceOf(TypeError);
-    expect((thrown as Error).message).toContain('threshold');
+    expectThrows(() => new SlowRate(0.5, opts as SlowRateOptions), TypeError, 'threshold');
   });
 
   it.each(['fast', 300, null, true])(
     'SlowRate with options %p throws a TypeError naming options',
     (opts) => {
-      const thrown = thrownBy(() => new SlowRate(0.5, opts as unknown as SlowRateOptions));
-      expect(thrown).toBeInstanceOf(TypeError);
-      expect((thrown as Error).message).toContain('options');
-      expect((thrown as Error).message).toContain(String(opts));
+      const build = () => new SlowRate(0.5, opts as unknown as SlowRateOptions);
+      expectThrows(build, TypeError, 'options', String(opts));
     },
   );
 

@@ -5,134 +5,46 @@
  * and type-checked by a TypeScript consumer with TypeScript 6 and 5.9. Nothing here uses the
  * sources or the jest module mapping.
  */
-import { execFile } from 'node:child_process';
-import {
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  ROOT,
+  SLOW,
+  buildAndPack,
+  compilerOf,
+  installTarballs,
+  makeScratch,
+  run,
+  stageWorkspace,
+  tarballsIn,
+  typeCheck,
+  type Scratch,
+} from '../../../../test-support/package-consumer';
 
-const ROOT = path.resolve(__dirname, '../../../..');
-const SLOW = 240_000;
-
-function run(
-  command: string,
-  args: readonly string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      command,
-      args,
-      { cwd, env, timeout: SLOW - 30_000, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        if (error) {
-          reject(
-            new Error(
-              `\`${command} ${args.join(' ')}\` in ${cwd} failed\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
-            ),
-          );
-        } else {
-          resolve(stdout);
-        }
-      },
-    );
-  });
-}
-
-/** The environment without the npm_* variables pnpm/npm set for scripts, so npm runs as a user's. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { npm_config_update_notifier: 'false' };
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^npm_/i.test(key)) env[key] = value;
-  }
-  return env;
-}
-
-let work: string;
+let scratch: Scratch | undefined;
 let app: string;
 
 beforeAll(async () => {
-  work = mkdtempSync(path.join(tmpdir(), 'fluxgate-slack-consumer-'));
-  app = path.join(work, 'app');
-  const packDir = path.join(work, 'pack');
-  mkdirSync(app);
-  mkdirSync(packDir);
-
-  // A copy of the workspace (manifests, tsconfigs, both packages' sources) at the same depth.
-  const stage = path.join(work, 'repo');
-  mkdirSync(path.join(stage, 'packages'), { recursive: true });
-  for (const file of readdirSync(ROOT).filter((name) =>
-    /^tsconfig.*\.json$|^package\.json$/.test(name),
-  )) {
-    copyFileSync(path.join(ROOT, file), path.join(stage, file));
-  }
-  writeFileSync(path.join(stage, 'pnpm-workspace.yaml'), 'packages:\n  - packages/*\n');
-  for (const name of ['core', 'slack']) {
-    const from = path.join(ROOT, 'packages', name);
-    cpSync(from, path.join(stage, 'packages', name), {
-      recursive: true,
-      filter: (file) =>
-        !/^(node_modules|dist|coverage)([\\/]|$)|\.tgz$/.test(path.relative(from, file)),
-    });
-  }
-  const core = path.join(stage, 'packages/core');
-  const slack = path.join(stage, 'packages/slack');
+  scratch = makeScratch('fluxgate-slack-consumer-');
+  app = scratch.app;
+  const { core, slack } = stageWorkspace(scratch.stage, ['core', 'slack']);
   // What `pnpm install` would link: slack's build resolves @fluxgate/core to the built copy.
   mkdirSync(path.join(slack, 'node_modules/@fluxgate'), { recursive: true });
   symlinkSync(core, path.join(slack, 'node_modules/@fluxgate/core'), 'dir');
 
-  const build = path.join(ROOT, 'scripts/build-package.mjs');
-  await run(process.execPath, [build], core);
-  await run(process.execPath, [build], slack);
-  await run('pnpm', ['pack', '--pack-destination', packDir], core);
-  await run('pnpm', ['pack', '--pack-destination', packDir], slack);
-  const tarballs = readdirSync(packDir)
-    .filter((name) => name.endsWith('.tgz'))
-    .sort();
+  await buildAndPack(core, scratch.pack);
+  await buildAndPack(slack, scratch.pack);
+  const tarballs = tarballsIn(scratch.pack);
   expect(tarballs).toEqual([
     expect.stringMatching(/^fluxgate-core-/),
     expect.stringMatching(/^fluxgate-slack-/),
   ]);
-
-  writeFileSync(
-    path.join(app, 'package.json'),
-    JSON.stringify({
-      name: 'fluxgate-slack-consumer',
-      version: '0.0.0',
-      private: true,
-      type: 'module',
-    }),
-  );
   // Neither package has a dependency outside the two tarballs: the install needs no network.
-  await run(
-    'npm',
-    [
-      'install',
-      ...tarballs.map((name) => path.join(packDir, name)),
-      '--offline',
-      '--no-audit',
-      '--no-fund',
-      '--ignore-scripts',
-      '--cache',
-      path.join(work, 'npm-cache'),
-    ],
-    app,
-    cleanEnv(),
-  );
+  await installTarballs(scratch, 'fluxgate-slack-consumer', tarballs);
 }, SLOW);
 
 afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
+  if (scratch) rmSync(scratch.work, { recursive: true, force: true });
 });
 
 describe('the packed package.json', () => {
@@ -240,7 +152,7 @@ describe('runtime, with node', () => {
     '%s: posts threaded messages to a local server, and exits on its own',
     async (_label, file, text, ok) => {
       writeFileSync(path.join(app, file), text);
-      expect((await run(process.execPath, [file], app)).trim()).toBe(ok);
+      expect((await run(process.execPath, [file], app)).stdout.trim()).toBe(ok);
     },
     SLOW,
   );
@@ -340,12 +252,6 @@ const SETUPS: Record<string, { options: object; files: string[] }> = {
   },
 };
 
-function compilerOf(packageName: string): { version: string; tsc: string } {
-  const manifest = require.resolve(`${packageName}/package.json`, { paths: [ROOT] });
-  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
-  return { version, tsc: path.join(path.dirname(manifest), 'bin/tsc') };
-}
-
 describe.each(['typescript', 'typescript5'].map((name) => ({ name, ...compilerOf(name) })))(
   'types with $name ($version)',
   ({ name: compiler, tsc }) => {
@@ -354,20 +260,16 @@ describe.each(['typescript', 'typescript5'].map((name) => ({ name, ...compilerOf
       async (setup, { options, files }) => {
         for (const file of files) writeFileSync(path.join(app, file), TS_CONSUMER);
         const tsconfig = `tsconfig.${compiler}-${setup.split(',')[0]!.replace(/\W+/g, '-')}.json`;
-        writeFileSync(
-          path.join(app, tsconfig),
-          JSON.stringify({
-            compilerOptions: {
-              strict: true,
-              noEmit: true,
-              target: 'ES2022',
-              skipLibCheck: false,
-              ...options,
-            },
-            files,
-          }),
-        );
-        await run(process.execPath, [tsc, '-p', tsconfig, '--pretty', 'false'], app);
+        await typeCheck(app, tsc, tsconfig, {
+          compilerOptions: {
+            strict: true,
+            noEmit: true,
+            target: 'ES2022',
+            skipLibCheck: false,
+            ...options,
+          },
+          files,
+        });
       },
       SLOW,
     );
