@@ -374,7 +374,7 @@ export abstract class BreakerCore implements BreakerView {
         if (now < phase.retryAt) return this.reject(State.OPEN, phase.retryAt - now);
         // The phase holds the probe's slot before listeners hear of it: a listener that moves the
         // breaker on (a manual reset, say) makes this probe stale, it never breaks the call.
-        return (this.transition(State.HALF_OPEN, now, undefined, true) as HalfOpenPhase).generation;
+        return (this.transition(State.HALF_OPEN, now) as HalfOpenPhase).generation;
       }
       case State.HALF_OPEN: {
         const now = this.clock.now();
@@ -467,11 +467,12 @@ export abstract class BreakerCore implements BreakerView {
   /**
    * The one transition function. Bumps the generation (in-flight outcomes become stale), resets
    * the window, stamps `changedAt`, sets the counters as on entering `to`, and sends a signal
-   * when the state really changes. `probe`: entering half_open with the first probe's slot taken.
+   * when the state really changes. Half-open is only entered by a call, the first probe, whose
+   * slot the new phase holds.
    *
    * @returns the phase entered (listeners may have moved the breaker on since)
    */
-  private transition(to: State, now: number, metric?: Metric, probe = false): Phase {
+  private transition(to: State, now: number, metric?: Metric): Phase {
     const from = this.phase.state;
     const delivery = this.delivery;
     const signalled = from !== to && delivery !== undefined && delivery.active;
@@ -492,7 +493,7 @@ export abstract class BreakerCore implements BreakerView {
         this.phase = {
           state: State.HALF_OPEN,
           generation: this.generation,
-          inFlight: probe ? 1 : 0,
+          inFlight: 1,
           successes: 0,
         };
         break;

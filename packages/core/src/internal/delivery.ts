@@ -22,13 +22,10 @@ interface Entry {
 }
 
 /** A listener's class or function name, for error messages. */
-export function listenerName(listener: unknown): string {
+export function listenerName(listener: Listener | ListenerFunction): string {
   if (typeof listener === 'function') return listener.name || 'anonymous function';
-  if (typeof listener === 'object' && listener !== null) {
-    const name = (listener as { constructor?: { name?: unknown } }).constructor?.name;
-    if (typeof name === 'string' && name !== '') return name;
-  }
-  return show(listener);
+  const name = (listener as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === 'string' && name !== '' ? name : show(listener);
 }
 
 /** The default `onListenerError`: one `console.error` line naming the circuit and the listener. */

@@ -52,7 +52,7 @@ export class MetricSnapshot implements Metric {
     totalCount: number,
     failureCount: number,
     totalDuration: number,
-    thresholds: readonly number[] = EMPTY_COUNTS,
+    thresholds: readonly number[],
     counts: readonly number[] = EMPTY_COUNTS,
   ) {
     this.totalCount = totalCount;

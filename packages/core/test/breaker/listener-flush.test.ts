@@ -122,3 +122,30 @@ describe('the link given to onAttach', () => {
     expect(reports).toHaveLength(1);
   });
 });
+
+describe('the default onListenerError', () => {
+  it('names a function listener by its name, or "anonymous function"', () => {
+    const lines: unknown[] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((line: unknown) => {
+      lines.push(line);
+    });
+    try {
+      const listeners = [
+        () => {
+          throw new Error('nameless');
+        },
+      ];
+      function notifyPager(): void {
+        throw new Error('pager down');
+      }
+      const breaker = new CircuitBreaker({ name: 'anon', listeners: [...listeners, notifyPager] });
+      breaker.forceOpen();
+      expect(lines).toEqual([
+        "fluxgate: listener anonymous function of circuit breaker 'anon' failed: Error: nameless",
+        "fluxgate: listener notifyPager of circuit breaker 'anon' failed: Error: pager down",
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
