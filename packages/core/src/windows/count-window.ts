@@ -1,6 +1,7 @@
 import { allocated, integerAtLeast } from '../internal/validate.js';
 import type { CallRecord, Metric } from '../types.js';
 import { MetricSnapshot } from './metric-snapshot.js';
+import { copyRows, grownCapacity } from './slow-table.js';
 import { Window } from './window.js';
 
 /** The flag table of a window that has learned no threshold: shared, it is never written. */
@@ -162,15 +163,9 @@ export class CountWindow extends Window {
   #learn(threshold: number): number {
     const i = this.#thresholds.length;
     if (i === this.#capacity) {
-      const old = this.#slow;
-      const oldCapacity = this.#capacity;
-      const capacity = oldCapacity === 0 ? 4 : oldCapacity * 2;
+      const capacity = grownCapacity(this.#capacity);
       const slow = new Uint8Array(this.size * capacity);
-      for (let slot = 0; slot < this.size; slot++) {
-        for (let t = 0; t < oldCapacity; t++) {
-          slow[slot * capacity + t] = old[slot * oldCapacity + t] as number;
-        }
-      }
+      copyRows(this.#slow, slow, this.size, this.#capacity, capacity);
       this.#slow = slow;
       this.#capacity = capacity;
     }

@@ -1,6 +1,7 @@
 import { allocated, finitePositive, options as checkOptions, show } from '../internal/validate.js';
 import type { CallRecord, Metric } from '../types.js';
 import { MetricSnapshot } from './metric-snapshot.js';
+import { copyRows, grownCapacity } from './slow-table.js';
 import { Window } from './window.js';
 
 /**
@@ -231,16 +232,9 @@ export class TimeWindow extends Window {
   #learn(threshold: number): number {
     const i = this.#thresholds.length;
     if (i === this.#capacity) {
-      const n = this.#n;
-      const old = this.#slow;
-      const oldCapacity = this.#capacity;
-      const capacity = oldCapacity === 0 ? 4 : oldCapacity * 2;
-      const slow = new Float64Array(n * capacity);
-      for (let slot = 0; slot < n; slot++) {
-        for (let t = 0; t < oldCapacity; t++) {
-          slow[slot * capacity + t] = old[slot * oldCapacity + t] as number;
-        }
-      }
+      const capacity = grownCapacity(this.#capacity);
+      const slow = new Float64Array(this.#n * capacity);
+      copyRows(this.#slow, slow, this.#n, this.#capacity, capacity);
       this.#slow = slow;
       this.#capacity = capacity;
     }
