@@ -7,6 +7,8 @@ import {
   type Ticket,
 } from './internal/breaker-core.js';
 import { methodGuard, type MethodGuard } from './internal/decorate.js';
+
+const slice = Array.prototype.slice;
 import { integerAtLeast, positiveOrInfinity } from './internal/validate.js';
 
 /**
@@ -54,8 +56,12 @@ export class AsyncCircuitBreaker extends BreakerCore {
    * @returns a promise of `fn`'s result; it rejects with {@link CallNotPermittedError} when the
    *   breaker refuses the call, and with whatever `fn` throws or rejects with
    */
-  call<A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, ...args: A): Promise<R> {
-    return this.run(undefined, fn, args);
+  call<A extends unknown[], R>(fn: (...args: A) => R | PromiseLike<R>, ...args: A): Promise<R>;
+  call(fn: (...args: unknown[]) => unknown): Promise<unknown> {
+    // `arguments`, not a rest parameter: most calls pass no arguments, and a rest parameter would
+    // allocate an empty array for each of them.
+    // eslint-disable-next-line prefer-rest-params
+    return this.run(undefined, fn, arguments.length > 1 ? slice.call(arguments, 1) : undefined);
   }
 
   /**
@@ -86,9 +92,12 @@ export class AsyncCircuitBreaker extends BreakerCore {
     const breaker = this;
     const fallback = options.fallback;
     if (fallback === undefined) {
-      return function guarded(this: This, ...args: A): Promise<R> {
+      return function guarded(this: This): Promise<R> {
+        // As in `call`: no array for a call without arguments.
+        // eslint-disable-next-line prefer-rest-params
+        const args = arguments.length > 0 ? (slice.call(arguments) as A) : undefined;
         return breaker.run(this, fn, args);
-      };
+      } as (this: This, ...args: A) => Promise<R>;
     }
     return async function guarded(this: This, ...args: A): Promise<R> {
       try {
@@ -123,7 +132,8 @@ export class AsyncCircuitBreaker extends BreakerCore {
   private run<This, A extends unknown[], R>(
     thisArg: This,
     fn: (this: This, ...args: A) => R | PromiseLike<R>,
-    args: A,
+    /** The arguments; `undefined` for none. */
+    args: A | undefined,
   ): Promise<R> {
     const ticket = this.admit();
     if (typeof ticket !== 'number') return rejectSoon(ticket);
@@ -134,14 +144,16 @@ export class AsyncCircuitBreaker extends BreakerCore {
     ticket: Ticket,
     thisArg: This,
     fn: (this: This, ...args: A) => R | PromiseLike<R>,
-    args: A,
+    args: A | undefined,
   ): Promise<R> {
     const ranIn = this.state;
     const start = this.clock.now();
     let value: R;
     let outcome: Outcome;
     try {
-      value = await fn.apply(thisArg, args);
+      value = await (args === undefined
+        ? (fn as (this: This) => R | PromiseLike<R>).call(thisArg)
+        : fn.apply(thisArg, args));
       outcome = this.judge(value);
     } catch (error) {
       this.settle(ticket, ranIn, start, this.classify(error));

@@ -7,6 +7,8 @@ import {
 } from './internal/breaker-core.js';
 import { methodGuard, type MethodGuard } from './internal/decorate.js';
 
+const slice = Array.prototype.slice;
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     value !== null &&
@@ -53,8 +55,12 @@ export class CircuitBreaker extends BreakerCore {
    * @throws {@link CallNotPermittedError} when the breaker refuses the call; whatever `fn`
    *   throws; a `TypeError` naming `AsyncCircuitBreaker` when `fn` returns a promise
    */
-  call<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
-    return this.run(undefined, fn, args);
+  call<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R;
+  call(fn: (...args: unknown[]) => unknown): unknown {
+    // `arguments`, not a rest parameter: most calls pass no arguments, and a rest parameter would
+    // allocate an empty array for each of them.
+    // eslint-disable-next-line prefer-rest-params
+    return this.run(undefined, fn, arguments.length > 1 ? slice.call(arguments, 1) : undefined);
   }
 
   /**
@@ -85,9 +91,12 @@ export class CircuitBreaker extends BreakerCore {
     const breaker = this;
     const fallback = options.fallback;
     if (fallback === undefined) {
-      return function guarded(this: This, ...args: A): R {
+      return function guarded(this: This): R {
+        // As in `call`: no array for a call without arguments.
+        // eslint-disable-next-line prefer-rest-params
+        const args = arguments.length > 0 ? (slice.call(arguments) as A) : undefined;
         return breaker.run(this, fn, args);
-      };
+      } as (this: This, ...args: A) => R;
     }
     return function guarded(this: This, ...args: A): R {
       try {
@@ -120,7 +129,8 @@ export class CircuitBreaker extends BreakerCore {
   private run<This, A extends unknown[], R>(
     thisArg: This,
     fn: (this: This, ...args: A) => R,
-    args: A,
+    /** The arguments; `undefined` for none. */
+    args: A | undefined,
   ): R {
     const ticket = this.admit();
     if (typeof ticket !== 'number') throw ticket;
@@ -128,7 +138,8 @@ export class CircuitBreaker extends BreakerCore {
     const start = this.clock.now();
     let value: R;
     try {
-      value = fn.apply(thisArg, args);
+      value =
+        args === undefined ? (fn as (this: This) => R).call(thisArg) : fn.apply(thisArg, args);
     } catch (error) {
       this.settle(ticket, ranIn, start, this.classify(error));
       throw error;

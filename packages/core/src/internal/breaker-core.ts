@@ -12,7 +12,7 @@ import { FailureRate } from '../trippers/failure-rate.js';
 import { FailureStreak } from '../trippers/failure-streak.js';
 import { HalfOpened } from '../trippers/half-opened.js';
 import { MinRequests } from '../trippers/min-requests.js';
-import type { Tripper } from '../trippers/tripper.js';
+import { isPure, type TripContext, type Tripper } from '../trippers/tripper.js';
 import type {
   BreakerView,
   CallEvent,
@@ -24,6 +24,7 @@ import type {
   Metric,
 } from '../types.js';
 import { CountWindow } from '../windows/count-window.js';
+import { ADD, LIVE, isBuiltIn, type BuiltInWindow } from '../windows/totals.js';
 import type { Window } from '../windows/window.js';
 import { Delivery, defaultListenerErrorHandler } from './delivery.js';
 import { component, func, integerAtLeast, options as checkOptions, show } from './validate.js';
@@ -210,6 +211,14 @@ export abstract class BreakerCore implements BreakerView {
   /** `slowAt` arrays by how many thresholds a call met: thresholds are sorted, so it is a prefix. */
   private readonly slowAt: ReadonlyArray<readonly number[]>;
   private readonly thresholds: readonly number[];
+  /**
+   * Set when the window is a built-in one and the tripper keeps nothing of what it reads (see
+   * `isPure`): the one context the tripper is handed after every call, its `metric` the window's
+   * live totals. Then a recorded call allocates nothing; otherwise each gets a fresh context
+   * holding an immutable snapshot, which a custom tripper may keep.
+   */
+  private readonly context:
+    { metric: Metric; state: State; consecutiveFailures: number } | undefined;
 
   private phase: Phase = PLAIN.closed;
   private generation = 0;
@@ -270,6 +279,10 @@ export abstract class BreakerCore implements BreakerView {
         ? undefined
         : func<ListenerErrorHandler>('onListenerError', o.onListenerError);
     this.changedAt = this.clock.now();
+    this.context =
+      isBuiltIn(this.window) && isPure(this.tripper)
+        ? { metric: this.window[LIVE](this.changedAt), state: State.CLOSED, consecutiveFailures: 0 }
+        : undefined;
     if (o.listeners !== undefined) {
       if (!Array.isArray(o.listeners)) {
         throw new TypeError(`listeners must be an array, got ${show(o.listeners)}`);
@@ -440,17 +453,32 @@ export abstract class BreakerCore implements BreakerView {
   }
 
   private record(success: boolean, duration: number, now: number, phase: Phase): void {
-    this.window.record({ success, duration, timestamp: now, slowAt: this.slowAtFor(duration) });
+    const context = this.context;
+    const slowAt = this.thresholds.length === 0 ? NO_THRESHOLDS : this.slowAtFor(duration);
+    if (context !== undefined) {
+      (this.window as Window & BuiltInWindow)[ADD](success, duration, now, slowAt);
+    } else {
+      this.window.record({ success, duration, timestamp: now, slowAt });
+    }
     if (success) this.consecutiveFailures = 0;
     else this.consecutiveFailures++;
     if (phase.state === State.HALF_OPEN) phase.successes = success ? phase.successes + 1 : 0;
     else if (phase.state === State.METRICS_ONLY) return;
-    const metric = this.window.metric(now);
-    const trip = this.tripper.shouldTrip({
-      metric,
-      state: phase.state,
-      consecutiveFailures: this.consecutiveFailures,
-    });
+    let metric: Metric | undefined;
+    let trip: boolean;
+    if (context !== undefined) {
+      context.metric = (this.window as Window & BuiltInWindow)[LIVE](now);
+      context.state = phase.state;
+      context.consecutiveFailures = this.consecutiveFailures;
+      trip = this.tripper.shouldTrip(context);
+    } else {
+      metric = this.window.metric(now);
+      trip = this.tripper.shouldTrip({
+        metric,
+        state: phase.state,
+        consecutiveFailures: this.consecutiveFailures,
+      } satisfies TripContext);
+    }
     if (trip) this.transition(State.OPEN, now, metric);
     else if (phase.state === State.HALF_OPEN && success && phase.successes >= this.closeAfter) {
       this.transition(State.CLOSED, now, metric);

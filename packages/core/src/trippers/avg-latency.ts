@@ -1,5 +1,5 @@
 import { finitePositive } from '../internal/validate.js';
-import { Tripper, type TripContext } from './tripper.js';
+import { PURE, Tripper, type TripContext } from './tripper.js';
 
 /**
  * A tripper that is true when the calls in the window took at least `threshold` milliseconds on
@@ -30,5 +30,10 @@ export class AvgLatency extends Tripper {
   shouldTrip(ctx: TripContext): boolean {
     const { avgDuration } = ctx.metric;
     return avgDuration !== undefined && avgDuration >= this.threshold;
+  }
+
+  /** @internal */
+  [PURE](): boolean {
+    return true;
   }
 }

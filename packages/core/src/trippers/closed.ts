@@ -1,5 +1,5 @@
 import { State } from '../state.js';
-import { Tripper, type TripContext } from './tripper.js';
+import { PURE, Tripper, type TripContext } from './tripper.js';
 
 /**
  * A tripper that is true while the breaker is closed: combine it with another to make a rule
@@ -18,5 +18,10 @@ export class Closed extends Tripper {
   /** Whether `ctx.state` is `closed`. */
   shouldTrip(ctx: TripContext): boolean {
     return ctx.state === State.CLOSED;
+  }
+
+  /** @internal */
+  [PURE](): boolean {
+    return true;
   }
 }

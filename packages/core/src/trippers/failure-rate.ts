@@ -1,5 +1,5 @@
 import { ratio as checkRatio } from '../internal/validate.js';
-import { Tripper, type TripContext } from './tripper.js';
+import { PURE, Tripper, type TripContext } from './tripper.js';
 
 /**
  * A tripper that is true when the share of failed calls in the window is at least `ratio`
@@ -30,5 +30,10 @@ export class FailureRate extends Tripper {
   shouldTrip(ctx: TripContext): boolean {
     const { failureRate } = ctx.metric;
     return failureRate !== undefined && failureRate >= this.ratio;
+  }
+
+  /** @internal */
+  [PURE](): boolean {
+    return true;
   }
 }

@@ -1,5 +1,5 @@
 import { integerAtLeast } from '../internal/validate.js';
-import { Tripper, type TripContext } from './tripper.js';
+import { PURE, Tripper, type TripContext } from './tripper.js';
 
 /**
  * A tripper that is true after at least `count` recorded failures in a row, whatever the window
@@ -29,5 +29,10 @@ export class FailureStreak extends Tripper {
   /** Whether `ctx.consecutiveFailures >= count`. */
   shouldTrip(ctx: TripContext): boolean {
     return ctx.consecutiveFailures >= this.count;
+  }
+
+  /** @internal */
+  [PURE](): boolean {
+    return true;
   }
 }

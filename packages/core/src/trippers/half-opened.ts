@@ -1,5 +1,5 @@
 import { State } from '../state.js';
-import { Tripper, type TripContext } from './tripper.js';
+import { PURE, Tripper, type TripContext } from './tripper.js';
 
 /**
  * A tripper that is true while the breaker is half_open: combine it with another to make a rule
@@ -16,5 +16,10 @@ export class HalfOpened extends Tripper {
   /** Whether `ctx.state` is `half_open`. */
   shouldTrip(ctx: TripContext): boolean {
     return ctx.state === State.HALF_OPEN;
+  }
+
+  /** @internal */
+  [PURE](): boolean {
+    return true;
   }
 }

@@ -1,5 +1,5 @@
 import { integerAtLeast } from '../internal/validate.js';
-import { Tripper, type TripContext } from './tripper.js';
+import { PURE, Tripper, type TripContext } from './tripper.js';
 
 /**
  * A tripper that is true once the window holds at least `count` calls: pair it with a rate so
@@ -28,5 +28,10 @@ export class MinRequests extends Tripper {
   /** Whether `ctx.metric.totalCount >= count`. */
   shouldTrip(ctx: TripContext): boolean {
     return ctx.metric.totalCount >= this.count;
+  }
+
+  /** @internal */
+  [PURE](): boolean {
+    return true;
   }
 }

@@ -1,5 +1,5 @@
 import { finitePositive, options, ratio as checkRatio } from '../internal/validate.js';
-import { Tripper, type TripContext } from './tripper.js';
+import { PURE, Tripper, type TripContext } from './tripper.js';
 
 /** Options of {@link SlowRate}. */
 export interface SlowRateOptions {
@@ -49,6 +49,11 @@ export class SlowRate extends Tripper {
   shouldTrip(ctx: TripContext): boolean {
     const slowRate = ctx.metric.slowRate(this.threshold);
     return slowRate !== undefined && slowRate >= this.ratio;
+  }
+
+  /** @internal */
+  [PURE](): boolean {
+    return true;
   }
 
   /** `[threshold]`: the one threshold whose slow calls the window must count. */

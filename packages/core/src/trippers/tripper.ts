@@ -14,6 +14,27 @@ export interface TripContext {
 }
 
 /**
+ * Marks the built-in trippers, which read their context only while `shouldTrip` runs and keep
+ * nothing of it: the breaker may hand them a reused context and a live view of its window.
+ *
+ * @internal
+ */
+export const PURE = Symbol('pure');
+
+/**
+ * Whether `tripper` is a built-in tripper itself (not a subclass, which may keep what it is
+ * given) whose parts, if it combines others, are too.
+ *
+ * @internal
+ */
+export function isPure(tripper: Tripper): boolean {
+  return (
+    Object.prototype.hasOwnProperty.call(Object.getPrototypeOf(tripper), PURE) &&
+    (tripper as unknown as { [PURE](): boolean })[PURE]()
+  );
+}
+
+/**
  * Decides when the circuit opens. Every comparison is `>=`.
  *
  * Combine trippers with {@link Tripper.and} and {@link Tripper.or}; subclass it and implement
@@ -70,6 +91,10 @@ class AndTripper extends Tripper {
   shouldTrip(ctx: TripContext): boolean {
     return this.left.shouldTrip(ctx) && this.right.shouldTrip(ctx);
   }
+  /** @internal */
+  [PURE](): boolean {
+    return isPure(this.left) && isPure(this.right);
+  }
   override slowThresholds(): readonly number[] {
     return union(this.left.slowThresholds(), this.right.slowThresholds());
   }
@@ -84,6 +109,10 @@ class OrTripper extends Tripper {
   }
   shouldTrip(ctx: TripContext): boolean {
     return this.left.shouldTrip(ctx) || this.right.shouldTrip(ctx);
+  }
+  /** @internal */
+  [PURE](): boolean {
+    return isPure(this.left) && isPure(this.right);
   }
   override slowThresholds(): readonly number[] {
     return union(this.left.slowThresholds(), this.right.slowThresholds());

@@ -1,7 +1,7 @@
 import { allocated, integerAtLeast } from '../internal/validate.js';
 import type { CallRecord, Metric } from '../types.js';
-import { MetricSnapshot } from './metric-snapshot.js';
 import { copyRows, grownCapacity } from './slow-table.js';
+import { ADD, LIVE, Totals } from './totals.js';
 import { Window } from './window.js';
 
 /** The flag table of a window that has learned no threshold: shared, it is never written. */
@@ -37,21 +37,12 @@ export class CountWindow extends Window {
 
   readonly #failed: Uint8Array;
   readonly #durations: Float64Array;
-  /** `#slow[slot * #capacity + i]` is 1 when the call in `slot` met threshold `#thresholds[i]`. */
+  /** `#slow[slot * #capacity + i]` is 1 when the call in `slot` met threshold `i` of the totals. */
   #slow = NO_FLAGS;
   #capacity = 0;
-  /** Learned thresholds, append-only (snapshots share it), and the running count for each. */
-  readonly #thresholds: number[] = [];
-  readonly #slowCounts: number[] = [];
-
+  readonly #totals = new Totals();
   /** The slot the next call goes into (the oldest call's slot once the ring is full). */
   #next = 0;
-  #count = 0;
-  #failures = 0;
-  // Neumaier-compensated sum, so that millions of add/subtract pairs of fractional durations do
-  // not drift.
-  #durationSum = 0;
-  #durationCompensation = 0;
 
   /**
    * @param size - how many of the most recent calls to keep: an integer >= 1
@@ -73,19 +64,24 @@ export class CountWindow extends Window {
    * call's share is subtracted from the running totals.
    */
   record(record: CallRecord): void {
+    this[ADD](record.success, record.duration, record.timestamp, record.slowAt);
+  }
+
+  /** @internal `record()` without the record object: what the breaker calls. */
+  [ADD](success: boolean, duration: number, _timestamp: number, slowAt: readonly number[]): void {
     // The common case (no slow-call thresholds) stays small enough for the engine to inline into
     // the breaker; slow-call bookkeeping lives in the methods below.
+    const totals = this.#totals;
     const slot = this.#next;
-    if (this.#count === this.size) this.#evict(slot);
+    if (totals.count === this.size) this.#evict(slot);
     else this.#occupy(slot);
 
-    const failed = record.success ? 0 : 1;
+    const failed = success ? 0 : 1;
     this.#failed[slot] = failed;
-    this.#failures += failed;
-    this.#durations[slot] = record.duration;
-    this.#addDuration(record.duration);
+    totals.failures += failed;
+    this.#durations[slot] = duration;
+    totals.addDuration(duration);
 
-    const slowAt = record.slowAt;
     if (slowAt.length > 0) this.#markAllSlow(slot, slowAt);
 
     this.#next = slot + 1 === this.size ? 0 : slot + 1;
@@ -93,24 +89,25 @@ export class CountWindow extends Window {
 
   /** Subtracts the share of the call in `slot`, the oldest, from the running totals. */
   #evict(slot: number): void {
-    this.#failures -= this.#failed[slot] as number;
-    this.#addDuration(-(this.#durations[slot] as number));
-    const learned = this.#thresholds.length;
+    const totals = this.#totals;
+    totals.failures -= this.#failed[slot] as number;
+    totals.addDuration(-(this.#durations[slot] as number));
+    const learned = totals.thresholds.length;
     const slow = this.#slow;
     const base = slot * this.#capacity;
     for (let i = 0; i < learned; i++) {
       if (slow[base + i] === 1) {
         slow[base + i] = 0;
-        (this.#slowCounts[i] as number)--;
+        (totals.slow[i] as number)--;
       }
     }
   }
 
   /** Takes an empty slot while the window fills up. */
   #occupy(slot: number): void {
-    this.#count++;
+    this.#totals.count++;
     // The slot may still hold flags from before a reset.
-    const learned = this.#thresholds.length;
+    const learned = this.#totals.thresholds.length;
     const base = slot * this.#capacity;
     for (let i = 0; i < learned; i++) this.#slow[base + i] = 0;
   }
@@ -126,42 +123,36 @@ export class CountWindow extends Window {
    * @param _now - ignored: a count window does not age its calls
    */
   metric(_now?: number): Metric {
-    const learned = this.#thresholds.length;
-    return new MetricSnapshot(
-      this.#count,
-      this.#failures,
-      this.#count === 0 ? 0 : this.#durationSum + this.#durationCompensation,
-      this.#thresholds,
-      learned === 0 ? undefined : this.#slowCounts.slice(),
-    );
+    return this.#totals.snapshot();
+  }
+
+  /** @internal The running totals themselves: valid until the next call. */
+  [LIVE](_now: number): Metric {
+    return this.#totals;
   }
 
   /** Forgets every call. Learned slow-call thresholds stay (with a count of 0). */
   reset(): void {
     this.#next = 0;
-    this.#count = 0;
-    this.#failures = 0;
-    this.#durationSum = 0;
-    this.#durationCompensation = 0;
     // O(1): the ring's slots are overwritten (slow flags included) before eviction reads them.
-    this.#slowCounts.fill(0);
+    this.#totals.clear();
   }
 
   #markSlow(slot: number, threshold: number): void {
     // NaN never equals itself: it would be learned again on every call.
     if (threshold !== threshold) return;
-    let i = this.#thresholds.indexOf(threshold);
+    let i = this.#totals.thresholds.indexOf(threshold);
     if (i === -1) i = this.#learn(threshold);
     const at = slot * this.#capacity + i;
     // A threshold listed twice counts once.
     if (this.#slow[at] === 1) return;
     this.#slow[at] = 1;
-    (this.#slowCounts[i] as number)++;
+    (this.#totals.slow[i] as number)++;
   }
 
   /** Adds a threshold, growing the flag table when it is full. O(size), once per threshold. */
   #learn(threshold: number): number {
-    const i = this.#thresholds.length;
+    const i = this.#totals.thresholds.length;
     if (i === this.#capacity) {
       const capacity = grownCapacity(this.#capacity);
       const slow = new Uint8Array(this.size * capacity);
@@ -169,16 +160,6 @@ export class CountWindow extends Window {
       this.#slow = slow;
       this.#capacity = capacity;
     }
-    this.#thresholds.push(threshold);
-    this.#slowCounts.push(0);
-    return i;
-  }
-
-  #addDuration(value: number): void {
-    const sum = this.#durationSum;
-    const total = sum + value;
-    this.#durationCompensation +=
-      Math.abs(sum) >= Math.abs(value) ? sum - total + value : value - total + sum;
-    this.#durationSum = total;
+    return this.#totals.learn(threshold);
   }
 }

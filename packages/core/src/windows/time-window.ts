@@ -1,7 +1,7 @@
 import { allocated, finitePositive, options as checkOptions, show } from '../internal/validate.js';
 import type { CallRecord, Metric } from '../types.js';
-import { MetricSnapshot } from './metric-snapshot.js';
 import { copyRows, grownCapacity } from './slow-table.js';
+import { ADD, LIVE, Totals } from './totals.js';
 import { Window } from './window.js';
 
 /**
@@ -66,22 +66,16 @@ export class TimeWindow extends Window {
   readonly #durations: Float64Array;
   /** The epoch in which each slot was last filled; a slot from another epoch is empty. */
   readonly #epochs: Float64Array;
-  /** `#slow[slot * #capacity + i]`: the slot's calls that met threshold `#thresholds[i]`. */
+  /** `#slow[slot * #capacity + i]`: the slot's calls that met threshold `i` of the totals. */
   #slow = new Float64Array(0);
   #capacity = 0;
   /** Learned thresholds, append-only (snapshots share it), and the running count for each. */
-  readonly #thresholds: number[] = [];
-  readonly #slowCounts: number[] = [];
+  readonly #totals = new Totals();
 
   /** Starts at 1: every slot's tag starts at 0, so every slot starts empty. */
   #epoch = 1;
   /** The newest bucket id seen (by a record or a read); the window is (#head - #n, #head]. */
   #head = -Infinity;
-  #count = 0;
-  #failureCount = 0;
-  // Neumaier-compensated sum, so that adding and subtracting fractional durations does not drift.
-  #durationSum = 0;
-  #durationCompensation = 0;
 
   /**
    * @param size - how far back the window reaches, in milliseconds: a finite number > 0 and a
@@ -116,7 +110,12 @@ export class TimeWindow extends Window {
    * first evicts the buckets that age out, each bucket once over the window's life (amortised).
    */
   record(record: CallRecord): void {
-    const id = Math.floor(record.timestamp / this.bucket);
+    this[ADD](record.success, record.duration, record.timestamp, record.slowAt);
+  }
+
+  /** @internal `record()` without the record object: what the breaker calls. */
+  [ADD](success: boolean, duration: number, timestamp: number, slowAt: readonly number[]): void {
+    const id = Math.floor(timestamp / this.bucket);
     if (!Number.isFinite(id)) return;
     if (id > this.#head) this.#advance(id);
     else if (id <= this.#head - this.#n) return;
@@ -124,29 +123,29 @@ export class TimeWindow extends Window {
     const slot = this.#slotOf(id);
     if (this.#epochs[slot] !== this.#epoch) this.#clearSlot(slot);
 
+    const totals = this.#totals;
     const counts = this.#counts;
     counts[slot] = (counts[slot] as number) + 1;
-    this.#count++;
-    if (!record.success) {
+    totals.count++;
+    if (!success) {
       const failures = this.#failures;
       failures[slot] = (failures[slot] as number) + 1;
-      this.#failureCount++;
+      totals.failures++;
     }
     const durations = this.#durations;
-    durations[slot] = (durations[slot] as number) + record.duration;
-    this.#addDuration(record.duration);
+    durations[slot] = (durations[slot] as number) + duration;
+    totals.addDuration(duration);
 
-    const slowAt = record.slowAt;
     for (let j = 0; j < slowAt.length; j++) {
       const threshold = slowAt[j] as number;
       // A threshold listed twice counts once; NaN (never found by indexOf) would otherwise be
       // learned again on every call.
       if (slowAt.indexOf(threshold) !== j) continue;
-      let i = this.#thresholds.indexOf(threshold);
+      let i = totals.thresholds.indexOf(threshold);
       if (i === -1) i = this.#learn(threshold);
       const at = slot * this.#capacity + i;
       this.#slow[at] = (this.#slow[at] as number) + 1;
-      (this.#slowCounts[i] as number)++;
+      (totals.slow[i] as number)++;
     }
   }
 
@@ -157,16 +156,14 @@ export class TimeWindow extends Window {
    * change afterwards.
    */
   metric(now: number): Metric {
+    return this[LIVE](now).snapshot();
+  }
+
+  /** @internal The running totals themselves, brought to `now`: valid until the next call. */
+  [LIVE](now: number): Totals {
     const id = Math.floor(now / this.bucket);
     if (id > this.#head && Number.isFinite(id)) this.#advance(id);
-    const learned = this.#thresholds.length;
-    return new MetricSnapshot(
-      this.#count,
-      this.#failureCount,
-      this.#count === 0 ? 0 : this.#durationSum + this.#durationCompensation,
-      this.#thresholds,
-      learned === 0 ? undefined : this.#slowCounts.slice(),
-    );
+    return this.#totals;
   }
 
   /** Forgets every call, in O(1). Learned slow-call thresholds stay (with a count of 0). */
@@ -182,23 +179,24 @@ export class TimeWindow extends Window {
       this.#forgetAll();
     } else {
       const epoch = this.#epoch;
-      const learned = this.#thresholds.length;
+      const totals = this.#totals;
+      const learned = totals.thresholds.length;
       // Bucket b enters the window as bucket b - n leaves it; they share a slot.
       for (let b = this.#head + 1; b <= id; b++) {
         const slot = this.#slotOf(b);
         if (this.#epochs[slot] !== epoch) continue;
         this.#epochs[slot] = 0;
-        this.#count -= this.#counts[slot] as number;
-        this.#failureCount -= this.#failures[slot] as number;
-        this.#addDuration(-(this.#durations[slot] as number));
+        totals.count -= this.#counts[slot] as number;
+        totals.failures -= this.#failures[slot] as number;
+        totals.addDuration(-(this.#durations[slot] as number));
         const base = slot * this.#capacity;
         for (let i = 0; i < learned; i++) {
-          (this.#slowCounts[i] as number) -= this.#slow[base + i] as number;
+          (totals.slow[i] as number) -= this.#slow[base + i] as number;
         }
       }
-      if (this.#count === 0) {
-        this.#durationSum = 0;
-        this.#durationCompensation = 0;
+      if (totals.count === 0) {
+        totals.sum = 0;
+        totals.compensation = 0;
       }
     }
     this.#head = id;
@@ -206,11 +204,7 @@ export class TimeWindow extends Window {
 
   #forgetAll(): void {
     this.#epoch++;
-    this.#count = 0;
-    this.#failureCount = 0;
-    this.#durationSum = 0;
-    this.#durationCompensation = 0;
-    this.#slowCounts.fill(0);
+    this.#totals.clear();
   }
 
   #slotOf(id: number): number {
@@ -230,7 +224,7 @@ export class TimeWindow extends Window {
 
   /** Adds a threshold, growing the per-bucket table when it is full. O(n), once per threshold. */
   #learn(threshold: number): number {
-    const i = this.#thresholds.length;
+    const i = this.#totals.thresholds.length;
     if (i === this.#capacity) {
       const capacity = grownCapacity(this.#capacity);
       const slow = new Float64Array(this.#n * capacity);
@@ -238,16 +232,6 @@ export class TimeWindow extends Window {
       this.#slow = slow;
       this.#capacity = capacity;
     }
-    this.#thresholds.push(threshold);
-    this.#slowCounts.push(0);
-    return i;
-  }
-
-  #addDuration(value: number): void {
-    const sum = this.#durationSum;
-    const total = sum + value;
-    this.#durationCompensation +=
-      Math.abs(sum) >= Math.abs(value) ? sum - total + value : value - total + sum;
-    this.#durationSum = total;
+    return this.#totals.learn(threshold);
   }
 }

@@ -210,6 +210,35 @@ describe('wrap', () => {
     expect(errors[1]).toBeInstanceOf(CallNotPermittedError);
   });
 
+  it.each([
+    [
+      'CircuitBreaker',
+      (): CircuitBreaker | AsyncCircuitBreaker => new CircuitBreaker({ name: 'n' }),
+    ],
+    ['AsyncCircuitBreaker', () => new AsyncCircuitBreaker({ name: 'n' })],
+  ])('%s: call and wrap pass exactly the arguments given, none included', async (_, make) => {
+    const breaker = make();
+    const seen: unknown[][] = [];
+    function record(this: unknown, ...args: unknown[]): number {
+      seen.push([this, ...args]);
+      return args.length;
+    }
+    const guarded = breaker.wrap(record) as (this: unknown, ...args: unknown[]) => unknown;
+    const self = { id: 1 };
+    expect(await breaker.call(record)).toBe(0);
+    expect(await breaker.call(record, undefined)).toBe(1);
+    expect(await breaker.call(record, 'a', 2)).toBe(2);
+    expect(await guarded.call(self)).toBe(0);
+    expect(await guarded.call(self, undefined, null)).toBe(2);
+    expect(seen).toEqual([
+      [undefined],
+      [undefined, undefined],
+      [undefined, 'a', 2],
+      [self],
+      [self, undefined, null],
+    ]);
+  });
+
   it('AsyncCircuitBreaker: keeps `this` and the parameters', async () => {
     const breaker = new AsyncCircuitBreaker(options(new FakeClock()));
     const client = new Client('https://prices');
