@@ -1,4 +1,4 @@
-import { show } from './internal/validate.js';
+import { fail } from './internal/validate.js';
 import { State } from './state.js';
 
 const BRAND = Symbol.for('@fluxgate/core/CallNotPermittedError');
@@ -25,15 +25,16 @@ const BRAND = Symbol.for('@fluxgate/core/CallNotPermittedError');
  * ```
  */
 export class CallNotPermittedError extends Error {
+  // `declare`: set in the constructor, so no class-field definition is emitted before it.
   /** The name of the circuit that refused the call. */
-  readonly circuitName: string;
+  declare readonly circuitName: string;
   /** The state that refused it: `open`, `half_open` or `forced_open`. */
-  readonly state: State;
+  declare readonly state: State;
   /**
    * Milliseconds until a call may be tried again, when known: the time left to `retryAt` while
    * open (`Infinity` under `Never`); `undefined` otherwise.
    */
-  readonly retryAfter: number | undefined;
+  declare readonly retryAfter: number | undefined;
 
   /**
    * @param circuitName - the circuit's name
@@ -63,13 +64,10 @@ export class CallNotPermittedError extends Error {
   }
 
   static {
-    Object.defineProperty(this.prototype, 'name', {
-      value: 'CallNotPermittedError',
-      enumerable: false,
-      configurable: true,
-      writable: true,
+    Object.defineProperties(this.prototype, {
+      name: { value: 'CallNotPermittedError', configurable: true, writable: true },
+      [BRAND]: { value: true },
     });
-    Object.defineProperty(this.prototype, BRAND, { value: true });
   }
 }
 
@@ -77,21 +75,26 @@ const STATES: ReadonlySet<unknown> = new Set(State.ALL);
 
 /** The message, once the arguments are checked: a wrong one would make a wrong message. */
 function message(circuitName: string, state: State, retryAfter: number | undefined): string {
-  if (typeof circuitName !== 'string') {
-    throw new TypeError(`circuitName must be a string, got ${show(circuitName)}`);
-  }
+  if (typeof circuitName !== 'string') fail('circuitName', 'a string', circuitName, TypeError);
   if (!STATES.has(state)) {
-    const E = typeof state === 'string' ? RangeError : TypeError;
-    throw new E(`state must be one of ${State.ALL.join(', ')}, got ${show(state)}`);
+    fail(
+      'state',
+      `one of ${State.ALL.join(', ')}`,
+      state,
+      typeof state === 'string' ? RangeError : TypeError,
+    );
   }
   if (retryAfter !== undefined && !(typeof retryAfter === 'number' && retryAfter >= 0)) {
-    const E = typeof retryAfter === 'number' ? RangeError : TypeError;
-    throw new E(`retryAfter must be a number >= 0 or undefined, got ${show(retryAfter)}`);
+    fail('retryAfter', 'a number >= 0 or undefined', retryAfter);
   }
-  const base = `Circuit breaker '${circuitName}' is ${state}; call not permitted`;
-  if (retryAfter === undefined) return base;
-  if (retryAfter === Infinity) return `${base} until a manual reset`;
-  return `${base}, retry after ${Math.max(0, Math.ceil(retryAfter))} ms`;
+  // retryAfter >= 0 here, so its ceiling is too.
+  return `Circuit breaker '${circuitName}' is ${state}; call not permitted${
+    retryAfter === undefined
+      ? ''
+      : retryAfter === Infinity
+        ? ' until a manual reset'
+        : `, retry after ${Math.ceil(retryAfter)} ms`
+  }`;
 }
 
 type ErrorConstructorWithLimit = ErrorConstructor & { stackTraceLimit?: number };

@@ -1,4 +1,4 @@
-import { show } from './validate.js';
+import { fail } from './validate.js';
 
 /**
  * A method decorator that works both as a TypeScript 5+ standard decorator and under
@@ -22,19 +22,18 @@ type AnyMethod = (this: unknown, ...args: unknown[]) => unknown;
 
 /** Builds a decorator from a function that guards one method. */
 export function methodGuard<M>(guard: (method: AnyMethod) => AnyMethod): MethodGuard<M> {
-  function decorator(target: unknown, context: unknown, descriptor?: PropertyDescriptor): unknown {
+  return ((target: unknown, context: unknown, descriptor?: PropertyDescriptor): unknown => {
+    // Standard: (method, context). Legacy: (prototype, key, descriptor).
     if (typeof target === 'function' && typeof context === 'object' && context !== null) {
       const kind = (context as { kind?: unknown }).kind;
-      if (kind !== 'method') {
-        throw new TypeError(`protect() decorates methods, not a ${show(kind)}`);
-      }
-      return guard(target as AnyMethod);
-    }
-    if (descriptor !== undefined && typeof descriptor.value === 'function') {
+      if (kind === 'method') return guard(target as AnyMethod);
+      target = kind;
+    } else if (typeof descriptor?.value === 'function') {
       descriptor.value = guard(descriptor.value as AnyMethod);
       return descriptor;
+    } else {
+      target = descriptor?.value ?? target;
     }
-    throw new TypeError(`protect() decorates methods, got ${show(descriptor?.value ?? target)}`);
-  }
-  return decorator as MethodGuard<M>;
+    return fail('protect()', 'used on a method', target, TypeError);
+  }) as MethodGuard<M>;
 }

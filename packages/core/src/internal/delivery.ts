@@ -9,31 +9,18 @@ import type {
 } from '../types.js';
 import { show } from './validate.js';
 
-type Transition = (signal: Signal) => void | Promise<void>;
-
-interface Entry {
-  readonly listener: Listener | ListenerFunction;
-  readonly transition: Transition;
-  readonly onCall: ((event: CallEvent) => void) | undefined;
-  /** The listener's unsettled promise; signals that arrive meanwhile wait in `queue`. */
-  pending: Promise<void> | undefined;
-  readonly queue: Signal[];
-  detached: boolean;
-}
-
-/** A listener's class or function name, for error messages. */
-export function listenerName(listener: Listener | ListenerFunction): string {
-  if (typeof listener === 'function') return listener.name || 'anonymous function';
-  const name = (listener as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === 'string' && name !== '' ? name : show(listener);
-}
+type AnyListener = Listener | ListenerFunction;
 
 /** The default `onListenerError`: one `console.error` line naming the circuit and the listener. */
 export function defaultListenerErrorHandler(circuitName: string): ListenerErrorHandler {
   return (error, listener) => {
-    const detail = error instanceof Error ? `${error.name}: ${error.message}` : show(error);
+    // Its class or function name.
+    const name =
+      typeof listener === 'function'
+        ? listener.name || 'anonymous function'
+        : (listener as { constructor?: { name?: unknown } }).constructor?.name;
     console.error(
-      `fluxgate: listener ${listenerName(listener)} of circuit breaker '${circuitName}' failed: ${detail}`,
+      `fluxgate: listener ${typeof name === 'string' && name !== '' ? name : show(listener)} of circuit breaker '${circuitName}' failed: ${error instanceof Error ? `${error.name}: ${error.message}` : show(error)}`,
     );
   };
 }
@@ -51,185 +38,140 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
  *
  * Each listener's synchronous part runs at once, on the call path; a promise it returns is not
  * awaited there, but the next signal for that listener waits for it, so every listener sees its
- * signals in order. Signals raised while another is being delivered (a listener that resets the
- * breaker, say) are delivered after it, so every listener sees the same order. Failures go to
- * `onError`, never to the caller.
+ * signals in order. A signal raised while another is being delivered (a listener that resets the
+ * breaker, say) reaches every listener after that one. Failures go to `onError`, never to the
+ * caller.
  */
 export class Delivery {
-  /** Copied on write, so a listener that attaches or detaches mid-delivery is safe. */
-  private entries: readonly Entry[] = [];
-  private callEntries: readonly Entry[] = [];
-  private readonly pending = new Set<Entry>();
-  private readonly backlog: Signal[] = [];
-  private delivering = false;
+  readonly #breaker: CircuitBreaker | AsyncCircuitBreaker;
+  readonly #onError: ListenerErrorHandler;
+  /**
+   * Each attached listener, in the order attached, with the signals not yet delivered to it,
+   * oldest first. The first is the one being delivered: while the promise it returned is
+   * pending, the others wait. A detached listener's queue is emptied, and a new one made if it
+   * is attached again: a queue is the token of one attachment.
+   */
+  readonly #queues = new Map<AnyListener, Signal[]>();
+  /** The listeners with `onCall`; copied on write, so one may detach mid-delivery. */
+  #calls: readonly Listener[] = [];
+  /** The deliveries under way: what `flush()` waits for. */
+  readonly #pending = new Set<Promise<void>>();
 
-  constructor(
-    private readonly breaker: CircuitBreaker | AsyncCircuitBreaker,
-    private readonly onError: ListenerErrorHandler,
-  ) {}
+  constructor(breaker: CircuitBreaker | AsyncCircuitBreaker, onError: ListenerErrorHandler) {
+    this.#breaker = breaker;
+    this.#onError = onError;
+  }
 
   /** Whether any listener is attached: without one, the breaker skips building signals. */
   get active(): boolean {
-    return this.entries.length > 0;
+    return this.#queues.size > 0;
   }
 
   /** Whether any listener has `onCall`: without one, the breaker builds no call events. */
   get wantsCalls(): boolean {
-    return this.callEntries.length > 0;
+    return this.#calls.length > 0;
   }
 
-  add(listener: Listener | ListenerFunction): () => void {
-    const existing = this.entries.find((e) => e.listener === listener);
-    if (existing) return () => this.remove(existing);
-    const entry = toEntry(listener);
-    this.entries = [...this.entries, entry];
-    if (entry.onCall) this.callEntries = [...this.callEntries, entry];
-    if (typeof listener === 'object' && typeof listener.onAttach === 'function') {
-      try {
-        listener.onAttach(this.breaker, {
-          report: (error, cause) => {
-            if (!entry.detached) this.report(error, entry, cause);
-          },
-        });
-      } catch (error) {
-        this.report(error, entry, undefined);
-      }
-    }
-    return () => this.remove(entry);
+  add(listener: AnyListener): () => void {
+    const queue = this.#queues.get(listener) ?? this.#attach(listener);
+    return () => {
+      if (this.#queues.get(listener) !== queue) return;
+      queue.length = 0;
+      this.#queues.delete(listener);
+      this.#calls = this.#calls.filter((l) => l !== listener);
+      void this.#hook(listener, 'onDetach', this.#breaker);
+    };
   }
 
-  private remove(entry: Entry): void {
-    if (entry.detached) return;
-    entry.detached = true;
-    entry.queue.length = 0;
-    this.entries = this.entries.filter((e) => e !== entry);
-    this.callEntries = this.callEntries.filter((e) => e !== entry);
-    const listener = entry.listener;
-    if (typeof listener === 'object' && typeof listener.onDetach === 'function') {
-      try {
-        listener.onDetach(this.breaker);
-      } catch (error) {
-        this.report(error, entry, undefined);
-      }
+  #attach(listener: AnyListener): Signal[] {
+    const queue: Signal[] = [];
+    this.#queues.set(listener, queue);
+    if (typeof listener === 'object' && typeof listener.onCall === 'function') {
+      this.#calls = [...this.#calls, listener];
     }
+    void this.#hook(listener, 'onAttach', this.#breaker, {
+      report: (error: unknown, cause?: Signal | CallEvent) => {
+        if (this.#queues.get(listener) === queue) this.#report(error, listener, cause);
+      },
+    });
+    return queue;
   }
 
   transition(signal: Signal): void {
-    if (this.delivering) {
-      this.backlog.push(signal);
-      return;
-    }
-    this.delivering = true;
-    try {
-      let next: Signal | undefined = signal;
-      while (next !== undefined) {
-        for (const entry of this.entries) this.send(entry, next);
-        next = this.backlog.shift();
-      }
-    } finally {
-      this.delivering = false;
-    }
+    // Queued for every listener before any is called: a signal raised meanwhile (a listener that
+    // resets the breaker, say) then queues behind this one everywhere. An idle listener (its
+    // queue was empty) is called at once; a busy one when its turn comes. One detached meanwhile
+    // has an empty queue, one attached meanwhile starts with the next signal.
+    const idle = [...this.#queues].filter(([, queue]) => queue.push(signal) === 1);
+    for (const [listener, queue] of idle) this.#drain(listener, queue);
   }
 
   call(event: CallEvent): void {
-    for (const entry of this.callEntries) {
+    for (const listener of this.#calls) {
       try {
-        entry.onCall!(event);
+        listener.onCall!(event);
       } catch (error) {
-        this.report(error, entry, event);
+        this.#report(error, listener, event);
       }
     }
   }
 
   async flush(): Promise<void> {
-    for (;;) {
-      while (this.pending.size > 0) {
-        await Promise.all(Array.from(this.pending, (entry) => entry.pending));
+    do {
+      while (this.#pending.size > 0) await Promise.all(this.#pending);
+      // A listener's own flush may let the breaker move on: the loop waits for what it started.
+      await Promise.all(Array.from(this.#queues.keys(), (l) => this.#hook(l, 'flush')));
+    } while (this.#pending.size > 0);
+  }
+
+  /** Delivers the queue in order, until a delivery returns a promise or none is left. */
+  #drain(listener: AnyListener, queue: Signal[]): void {
+    while (queue.length > 0) {
+      const signal = queue[0]!;
+      try {
+        const result =
+          typeof listener === 'function' ? listener(signal) : listener.onTransition(signal);
+        // Inside the try: reading `then` runs a getter, and a promise's own `then` may throw too.
+        if (isThenable(result)) {
+          const next = (): void => {
+            this.#pending.delete(done);
+            queue.shift();
+            this.#drain(listener, queue);
+          };
+          const done = Promise.resolve(result).then(next, (error: unknown) => {
+            this.#report(error, listener, signal);
+            next();
+          });
+          this.#pending.add(done);
+          return;
+        }
+      } catch (error) {
+        this.#report(error, listener, signal);
       }
-      const own = this.entries.filter((entry) => typeof ownFlush(entry.listener) === 'function');
-      if (own.length === 0) return;
-      await Promise.all(own.map((entry) => this.flushListener(entry)));
-      // A listener's own flush may have let the breaker move on: wait for what that started.
-      if (this.pending.size === 0) return;
+      queue.shift();
     }
   }
 
-  private async flushListener(entry: Entry): Promise<void> {
+  /** Calls the listener's optional method `name`; a throw or a rejection goes to `onError`. */
+  async #hook(
+    listener: AnyListener,
+    name: 'onAttach' | 'onDetach' | 'flush',
+    ...args: unknown[]
+  ): Promise<void> {
+    const l = listener as unknown as Record<string, (...args: unknown[]) => unknown>;
     try {
-      await ownFlush(entry.listener)!.call(entry.listener);
+      if (typeof l === 'object' && typeof l[name] === 'function') await l[name](...args);
     } catch (error) {
-      this.report(error, entry, undefined);
+      this.#report(error, listener);
     }
   }
 
-  private send(entry: Entry, signal: Signal): void {
-    if (entry.detached) return;
-    if (entry.pending) entry.queue.push(signal);
-    else this.invoke(entry, signal);
-  }
-
-  private invoke(entry: Entry, signal: Signal): void {
-    let result: unknown;
+  #report(error: unknown, listener: AnyListener, cause?: Signal | CallEvent): void {
     try {
-      result = entry.transition(signal);
-      // Inside the try: reading `then` runs a getter, which may throw too.
-      if (!isThenable(result)) return;
-    } catch (error) {
-      this.report(error, entry, signal);
-      return;
-    }
-    this.pending.add(entry);
-    entry.pending = Promise.resolve(result).then(
-      () => this.settled(entry),
-      (error: unknown) => {
-        this.report(error, entry, signal);
-        this.settled(entry);
-      },
-    );
-  }
-
-  private settled(entry: Entry): void {
-    entry.pending = undefined;
-    this.pending.delete(entry);
-    while (entry.pending === undefined && !entry.detached && entry.queue.length > 0) {
-      this.invoke(entry, entry.queue.shift()!);
-    }
-  }
-
-  private report(error: unknown, entry: Entry, cause: Signal | CallEvent | undefined): void {
-    try {
-      this.onError(error, entry.listener, cause);
+      this.#onError(error, listener, cause);
     } catch {
       // The error handler itself failed: there is nowhere left to report to, and the call
       // must go on.
     }
   }
-}
-
-/** A listener's own `flush`, if it has one. */
-function ownFlush(listener: Listener | ListenerFunction): (() => Promise<void>) | undefined {
-  return typeof listener === 'object' && typeof listener.flush === 'function'
-    ? listener.flush
-    : undefined;
-}
-
-function toEntry(listener: Listener | ListenerFunction): Entry {
-  if (typeof listener === 'function') {
-    return {
-      listener,
-      transition: listener,
-      onCall: undefined,
-      pending: undefined,
-      queue: [],
-      detached: false,
-    };
-  }
-  return {
-    listener,
-    transition: (signal) => listener.onTransition(signal),
-    onCall: typeof listener.onCall === 'function' ? (event) => listener.onCall!(event) : undefined,
-    pending: undefined,
-    queue: [],
-    detached: false,
-  };
 }

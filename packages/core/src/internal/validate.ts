@@ -1,77 +1,78 @@
 // Argument checks shared by every constructor. Each message names the parameter as the SPEC
 // spells it and shows the bad value with String(value), so `new CountWindow(0)` says
-// "size must be an integer >= 1, got 0".
+// "size must be an integer >= 1, got 0". Every one of them goes through `fail`, so that the
+// wording lives in one place.
 
 /** `String(value)` that never throws (a null-prototype object or a revoked proxy has no toString). */
 export function show(value: unknown): string {
   try {
-    if (typeof value === 'string') return `"${value}"`;
-    if (Object.is(value, -0)) return '-0';
-    return String(value);
+    return typeof value === 'string' ? `"${value}"` : Object.is(value, -0) ? '-0' : String(value);
   } catch {
     try {
       return Object.prototype.toString.call(value);
     } catch {
       // A revoked proxy refuses even that (so does a throwing Symbol.toStringTag getter).
-      return typeof value === 'function' ? '[object Function]' : '[object Object]';
+      return `[object ${typeof value === 'function' ? 'Function' : 'Object'}]`;
     }
   }
 }
 
-function fail(name: string, expectation: string, value: unknown): never {
-  const message = `${name} must be ${expectation}, got ${show(value)}`;
-  if (typeof value !== 'number') throw new TypeError(message);
-  throw new RangeError(message);
+/**
+ * Throws `<name> must be <expectation>, got <value>`: by default a RangeError for a number (it is
+ * out of range) and a TypeError for anything else.
+ */
+export function fail(
+  name: string,
+  expectation: string,
+  value: unknown,
+  E: ErrorConstructor = typeof value === 'number' ? RangeError : TypeError,
+): never {
+  throw new E(`${name} must be ${expectation}, got ${show(value)}`);
 }
 
-function number(name: string, expectation: string, value: unknown): number {
-  if (typeof value !== 'number' || Number.isNaN(value)) fail(name, expectation, value);
+/** `value`, when it is a number that passes `ok`; NaN never does, since every `ok` compares. */
+function number(
+  name: string,
+  value: unknown,
+  expectation: string,
+  ok: (n: number) => boolean,
+): number {
+  if (typeof value !== 'number' || !ok(value)) fail(name, expectation, value);
   return value;
 }
 
 /** An integer >= `min` (a count or a size). */
 export function integerAtLeast(name: string, value: unknown, min: number): number {
-  const expectation = `an integer >= ${min}`;
-  const n = number(name, expectation, value);
-  if (!Number.isInteger(n) || n < min) fail(name, expectation, value);
-  return n;
+  return number(name, value, `an integer >= ${min}`, (n) => Number.isInteger(n) && n >= min);
 }
 
 /** A finite number > 0 (a duration or a threshold). */
 export function finitePositive(name: string, value: unknown): number {
-  const expectation = 'a finite number > 0';
-  const n = number(name, expectation, value);
-  if (!Number.isFinite(n) || n <= 0) fail(name, expectation, value);
-  return n;
+  return number(name, value, 'a finite number > 0', (n) => n > 0 && n < Infinity);
 }
 
 /** A number > 0 that may be `Infinity` (a timeout that may be switched off). */
 export function positiveOrInfinity(name: string, value: unknown): number {
-  const expectation = 'a number > 0 (Infinity allowed)';
-  const n = number(name, expectation, value);
-  if (n <= 0) fail(name, expectation, value);
-  return n;
+  return number(name, value, 'a number > 0 (Infinity allowed)', (n) => n > 0);
 }
 
-/** A finite number >= `min`. */
+/** A finite number >= `min`, itself finite. */
 export function finiteAtLeast(name: string, value: unknown, min: number): number {
-  const expectation = `a finite number >= ${min}`;
-  const n = number(name, expectation, value);
-  if (!Number.isFinite(n) || n < min) fail(name, expectation, value);
-  return n;
+  return number(name, value, `a finite number >= ${min}`, (n) => n >= min && n < Infinity);
 }
 
-/** A ratio in [min, max], each end open or closed as asked. */
+/** A ratio in [min, 1], each end open or closed as asked. */
 export function ratio(
   name: string,
   value: unknown,
-  { minExclusive = false, maxExclusive = false, min = 0, max = 1 } = {},
+  { minExclusive = false, maxExclusive = false, min = 0 } = {},
 ): number {
-  const expectation = `a number ${minExclusive ? '>' : '>='} ${min} and ${maxExclusive ? '<' : '<='} ${max}`;
-  const n = number(name, expectation, value);
-  if (minExclusive ? n <= min : n < min) fail(name, expectation, value);
-  if (maxExclusive ? n >= max : n > max) fail(name, expectation, value);
-  return n;
+  return number(
+    name,
+    value,
+    `a number ${minExclusive ? '>' : '>='} ${min} and ${maxExclusive ? '<' : '<='} 1`,
+    (n) => (minExclusive ? n > min : n >= min) && (maxExclusive ? n < 1 : n <= 1),
+  );
 }
 
 /**
@@ -88,18 +89,16 @@ export function allocated<T>(name: string, value: unknown, allocate: () => T): T
 
 /** A function (a predicate, a clock or a random source). */
 export function func<F extends (...args: never[]) => unknown>(name: string, value: unknown): F {
-  if (typeof value !== 'function')
-    throw new TypeError(`${name} must be a function, got ${show(value)}`);
+  if (typeof value !== 'function') fail(name, 'a function', value, TypeError);
   return value as F;
 }
 
 /** A plain options object, or `undefined` (which stands for `{}`). */
 export function options<T extends object>(name: string, value: T | undefined): Partial<T> {
-  if (value === undefined) return {};
-  if (value === null || typeof value !== 'object') {
-    throw new TypeError(`${name} must be an object, got ${show(value)}`);
+  if (value !== undefined && (value === null || typeof value !== 'object')) {
+    fail(name, 'an object', value, TypeError);
   }
-  return value;
+  return value ?? {};
 }
 
 /**
@@ -112,14 +111,12 @@ export function component<T>(
   methods: readonly string[],
   familyName: string,
 ): T {
-  const ok =
-    value !== null &&
-    typeof value === 'object' &&
-    methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function');
-  if (!ok) {
-    throw new TypeError(
-      `${name} must be a ${familyName} (with ${methods.join(', ')}), got ${show(value)}`,
-    );
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    !methods.every((m) => typeof (value as Record<string, unknown>)[m] === 'function')
+  ) {
+    fail(name, `a ${familyName} (with ${methods.join(', ')})`, value, TypeError);
   }
   return value as T;
 }

@@ -34,12 +34,13 @@ export interface RampUpOptions {
  * ```
  */
 export class RampUp extends Permit {
+  // `declare`: set in the constructor, so no class-field definition is emitted before it.
   /** The share of calls let through on entering half_open, in (0, 1]. */
-  readonly initial: number;
+  declare readonly initial: number;
   /** The share of calls let through once the ramp is over, in [initial, 1]. */
-  readonly final: number;
+  declare readonly final: number;
   /** How long the ramp lasts, in milliseconds. */
-  readonly duration: number;
+  declare readonly duration: number;
   readonly #random: () => number;
 
   /**

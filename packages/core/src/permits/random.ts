@@ -24,8 +24,9 @@ export interface RandomOptions {
  * ```
  */
 export class Random extends Permit {
+  // `declare`: set in the constructor, so no class-field definition is emitted before it.
   /** The share of calls let through, in [0, 1]. */
-  readonly ratio: number;
+  declare readonly ratio: number;
   readonly #random: () => number;
 
   /**

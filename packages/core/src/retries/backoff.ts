@@ -2,8 +2,6 @@ import { finiteAtLeast, finitePositive, options } from '../internal/validate.js'
 import { jitter } from './jitter.js';
 import { Retry } from './retry.js';
 
-const DEFAULT_MAX_DURATION = 300_000;
-
 /** Options of {@link Backoff}. */
 export interface BackoffOptions {
   /** The first wait, in milliseconds; finite and > 0. Required. */
@@ -52,14 +50,15 @@ export interface BackoffOptions {
  * ```
  */
 export class Backoff extends Retry {
+  // `declare`: set in the constructor, so no class-field definition is emitted before it.
   /** The first wait, in milliseconds. */
-  readonly initial: number;
+  declare readonly initial: number;
   /** What each reopen multiplies the wait by. */
-  readonly multiplier: number;
+  declare readonly multiplier: number;
   /** The longest wait before jitter, in milliseconds. */
-  readonly maxDuration: number;
+  declare readonly maxDuration: number;
   /** The jitter ratio, in [0, 1). */
-  readonly jitterRatio: number;
+  declare readonly jitterRatio: number;
   readonly #jitter: (wait: number) => number;
 
   /**
@@ -81,19 +80,12 @@ export class Backoff extends Retry {
     } = options('options', opts);
     this.initial = finitePositive('initial', initial);
     this.multiplier = finiteAtLeast('multiplier', multiplier, 1);
-    if (maxDuration === undefined) {
-      if (DEFAULT_MAX_DURATION < this.initial) {
-        throw new RangeError(
-          `maxDuration must be a finite number >= ${this.initial} (initial), got ${DEFAULT_MAX_DURATION} (the default): pass a larger maxDuration`,
-        );
-      }
-      this.maxDuration = DEFAULT_MAX_DURATION;
-    } else {
-      this.maxDuration = finiteAtLeast('maxDuration', maxDuration, this.initial);
-    }
-    const { jitterRatio: j, apply } = jitter(jitterRatio, random);
-    this.jitterRatio = j;
-    this.#jitter = apply;
+    // The default must be >= initial too: the message says when the default is at fault.
+    this.maxDuration =
+      maxDuration === undefined
+        ? finiteAtLeast('maxDuration (the default)', 300_000, this.initial)
+        : finiteAtLeast('maxDuration', maxDuration, this.initial);
+    [this.jitterRatio, this.#jitter] = jitter(jitterRatio, random);
   }
 
   /**

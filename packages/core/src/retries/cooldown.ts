@@ -32,10 +32,11 @@ export interface CooldownOptions {
  * ```
  */
 export class Cooldown extends Retry {
+  // `declare`: set in the constructor, so no class-field definition is emitted before it.
   /** The wait before jitter, in milliseconds. */
-  readonly duration: number;
+  declare readonly duration: number;
   /** The jitter ratio, in [0, 1). */
-  readonly jitterRatio: number;
+  declare readonly jitterRatio: number;
   readonly #jitter: (wait: number) => number;
 
   /**
@@ -50,9 +51,7 @@ export class Cooldown extends Retry {
     super();
     this.duration = finitePositive('duration', duration);
     const { jitterRatio = 0, random } = options('options', opts);
-    const { jitterRatio: j, apply } = jitter(jitterRatio, random);
-    this.jitterRatio = j;
-    this.#jitter = apply;
+    [this.jitterRatio, this.#jitter] = jitter(jitterRatio, random);
   }
 
   /** `duration`, jittered, in milliseconds; `reopens` does not matter. */

@@ -17,49 +17,28 @@ export abstract class Tracker {
 
   /** A tracker that counts an error when both this one and `other` count it. */
   and(other: Tracker): Tracker {
-    return new AndTracker(this, other);
+    return new Composite((error) => this.isFailure(error) && other.isFailure(error));
   }
 
   /** A tracker that counts an error when this one or `other` counts it. */
   or(other: Tracker): Tracker {
-    return new OrTracker(this, other);
+    return new Composite((error) => this.isFailure(error) || other.isFailure(error));
   }
 
   /** A tracker that counts exactly the errors this one does not. */
   not(): Tracker {
-    return new NotTracker(this);
+    return new Composite((error) => !this.isFailure(error));
   }
 }
 
-class AndTracker extends Tracker {
-  constructor(
-    private readonly left: Tracker,
-    private readonly right: Tracker,
-  ) {
+/** What `and`, `or` and `not` return: the combination is the closure. */
+class Composite extends Tracker {
+  readonly #isFailure: (error: unknown) => boolean;
+  constructor(isFailure: (error: unknown) => boolean) {
     super();
+    this.#isFailure = isFailure;
   }
   isFailure(error: unknown): boolean {
-    return this.left.isFailure(error) && this.right.isFailure(error);
-  }
-}
-
-class OrTracker extends Tracker {
-  constructor(
-    private readonly left: Tracker,
-    private readonly right: Tracker,
-  ) {
-    super();
-  }
-  isFailure(error: unknown): boolean {
-    return this.left.isFailure(error) || this.right.isFailure(error);
-  }
-}
-
-class NotTracker extends Tracker {
-  constructor(private readonly inner: Tracker) {
-    super();
-  }
-  isFailure(error: unknown): boolean {
-    return !this.inner.isFailure(error);
+    return this.#isFailure(error);
   }
 }

@@ -1,4 +1,4 @@
-import { show } from '../internal/validate.js';
+import { fail } from '../internal/validate.js';
 import { Tracker } from './tracker.js';
 
 /**
@@ -19,8 +19,9 @@ export type ErrorClass = abstract new (...args: never[]) => unknown;
  * ```
  */
 export class TypeOf extends Tracker {
+  // `declare`: set in the constructor, so no class-field definition is emitted before it.
   /** The classes this tracker counts, in the order given. */
-  readonly errorTypes: readonly ErrorClass[];
+  declare readonly errorTypes: readonly ErrorClass[];
 
   /**
    * @param errorType - a class whose instances count as failures
@@ -30,12 +31,9 @@ export class TypeOf extends Tracker {
    */
   constructor(errorType: ErrorClass, ...more: ErrorClass[]) {
     super();
-    // `arguments`, not the parameters, so a JavaScript caller's `new TypeOf()` is caught too.
+    // A JavaScript caller's `new TypeOf()` is refused too: errorTypes[0] is then undefined.
     const errorTypes: unknown[] = [errorType, ...more];
-    if (arguments.length === 0) {
-      throw new TypeError('errorTypes must contain at least one error class, got none');
-    }
-    errorTypes.forEach((value, index) => checkErrorClass(`errorTypes[${index}]`, value));
+    errorTypes.forEach(checkErrorClass);
     this.errorTypes = Object.freeze(errorTypes as ErrorClass[]);
   }
 
@@ -45,14 +43,13 @@ export class TypeOf extends Tracker {
   }
 }
 
-function checkErrorClass(name: string, value: unknown): void {
-  const message = `${name} must be an error class (a constructor), got ${show(value)}`;
-  if (typeof value !== 'function') throw new TypeError(message);
+function checkErrorClass(value: unknown, index: number): void {
   // An arrow function or a method passes `typeof` but makes `instanceof` throw: find out now,
   // not on the first failing call behind the breaker.
   try {
-    void (Object.create(null) instanceof value);
+    if (typeof value === 'function') return void (Object.create(null) instanceof value);
   } catch {
-    throw new TypeError(message);
+    // refused below
   }
+  fail(`errorTypes[${index}]`, 'an error class (a constructor)', value, TypeError);
 }

@@ -614,6 +614,93 @@ describe('listener delivery', () => {
     await expect(breaker.flush()).resolves.toBeUndefined();
   });
 
+  it('a listener returning a promise whose own then() throws goes to onListenerError, and the call returns', () => {
+    const reports: Parameters<ListenerErrorHandler>[] = [];
+    const thenError = new Error('then failed');
+    const odd: ListenerFunction = () => {
+      const promise = Promise.resolve();
+      promise.then = () => {
+        throw thenError;
+      };
+      return promise;
+    };
+    const after = new RecordingListener();
+    const breaker = new CircuitBreaker(
+      options(new FakeClock(), {
+        listeners: [odd, after],
+        onListenerError: (...r) => void reports.push(r),
+      }),
+    );
+    expect(breaker.call(() => 'bad')).toBe('bad');
+    expect(reports).toEqual([[thenError, odd, after.signals[0]]]);
+    breaker.reset();
+    expect(after.transitions).toEqual(['closed>open', 'open>closed']);
+    expect(reports).toHaveLength(2);
+  });
+
+  it('a rejection from onAttach or onDetach goes to onListenerError, with no signal', async () => {
+    const reports: Parameters<ListenerErrorHandler>[] = [];
+    const attachError = new Error('onAttach rejected');
+    const detachError = new Error('onDetach rejected');
+    const listener: Listener = {
+      onTransition() {},
+      onAttach: () => Promise.reject(attachError) as unknown as void,
+      onDetach: () => Promise.reject(detachError) as unknown as void,
+    };
+    const breaker = new CircuitBreaker(
+      options(new FakeClock(), { onListenerError: (...r) => void reports.push(r) }),
+    );
+    breaker.addListener(listener)();
+    await settle();
+    expect(reports).toEqual([
+      [attachError, listener, undefined],
+      [detachError, listener, undefined],
+    ]);
+  });
+
+  it('a listener detached by another during a delivery gets nothing more; one attached during it starts with the next signal', () => {
+    const breaker = new CircuitBreaker(options(new FakeClock()));
+    const late = new RecordingListener();
+    const detached = new RecordingListener();
+    const detachers: (() => void)[] = [];
+    breaker.addListener((signal) => {
+      if (signal.newState === 'forced_open') {
+        detachers.forEach((detach) => detach());
+        breaker.addListener(late);
+      }
+    });
+    detachers.push(breaker.addListener(detached));
+    breaker.forceOpen();
+    breaker.reset();
+    expect(detached.transitions).toEqual([]);
+    expect(late.transitions).toEqual(['forced_open>closed']);
+  });
+
+  it('a signal raised by a listener while its queued signals are being released waits behind them', async () => {
+    const breaker = new CircuitBreaker(options(new FakeClock()));
+    const seen: string[] = [];
+    const first = deferred();
+    breaker.addListener((signal) => {
+      seen.push(`${signal.oldState}>${signal.newState}`);
+      if (seen.length === 1) return first.promise;
+      // Released from the queue: moving the breaker on from here queues behind the rest.
+      if (signal.newState === 'closed') breaker.metricsOnly();
+      return undefined;
+    });
+    breaker.forceOpen();
+    breaker.reset();
+    breaker.disable();
+    expect(seen).toEqual(['closed>forced_open']);
+    first.resolve();
+    await breaker.flush();
+    expect(seen).toEqual([
+      'closed>forced_open',
+      'forced_open>closed',
+      'closed>disabled',
+      'disabled>metrics_only',
+    ]);
+  });
+
   it.each<[string, unknown]>([
     ['null', null],
     ['undefined', undefined],

@@ -72,7 +72,7 @@ describe('retry validation', () => {
 
   it('Backoff with an initial above the default maxDuration names maxDuration and the default', () => {
     const build = () => new Backoff({ initial: 600_000 });
-    expectThrows(build, RangeError, 'maxDuration', '300000', '600000');
+    expectThrows(build, RangeError, 'maxDuration (the default)', '300000', '600000');
   });
 
   it.each<[string, () => unknown]>([

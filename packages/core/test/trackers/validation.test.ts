@@ -21,7 +21,7 @@ const newTypeOf = TypeOf as unknown as new (...errorTypes: unknown[]) => TypeOf;
 
 describe('TypeOf validation', () => {
   it('throws a TypeError naming errorTypes when given no class', () => {
-    expectThrows(() => new newTypeOf(), TypeError, 'errorTypes');
+    expectThrows(() => new newTypeOf(), TypeError, 'errorTypes[0]', 'undefined');
   });
 
   it.each([...notFunctions, ...notConstructors])(
