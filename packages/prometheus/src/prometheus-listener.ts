@@ -122,7 +122,10 @@ function callBuckets(calls: unknown): readonly number[] | undefined {
  * One listener serves any number of breakers. Listeners on the same registry share the metrics
  * (a breaker attached to two of them is counted once). Breakers that share a name are exported
  * as one circuit: the state gauge counts how many of them are in each state, and counters add
- * up. Nothing is created before the constructor runs, and nothing outside `registry` is touched.
+ * up. A circuit name is exported exactly, whatever it holds, except that a lone surrogate (not
+ * valid Unicode, which no exposition can carry) becomes U+FFFD; names that differ only there are
+ * one circuit. Nothing is created before the constructor runs, and nothing outside `registry` is
+ * touched.
  * The metrics stay valid in the Prometheus text format and in OpenMetrics, in any order of
  * scrapes.
  *

@@ -3,34 +3,17 @@
  * exposition, `promtool check rules` and `promtool test rules` on the alert rules.
  */
 import { PrometheusListener } from '@fluxgate/prometheus';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { fail, quickBreaker, succeed } from './support/breakers';
 import { registryFor } from './support/exposition';
-import { describeWithTool } from './support/tools';
+import { describeWithTool, promtool, type PromtoolResult } from './support/tools';
 
 const ALERTS = path.resolve(__dirname, '../alerts');
 
-interface Result {
-  code: number;
-  output: string;
-}
-
-function promtool(binary: string, args: readonly string[], input?: string): Promise<Result> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      binary,
-      args,
-      { cwd: ALERTS, timeout: 30_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, output: `${stdout}${stderr}` });
-      },
-    );
-    child.stdin?.end(input ?? '');
-  });
+function run(binary: string, args: readonly string[], input?: string): Promise<PromtoolResult> {
+  return promtool(binary, args, { cwd: ALERTS, input });
 }
 
 /** A text exposition with everything in it: several circuits, odd names, calls, transitions. */
@@ -61,18 +44,18 @@ describeWithTool('promtool', 'promtool', (binary) => {
   ])('check metrics finds nothing to report in the text exposition of %s', async (_what, after) => {
     const text = await exposition(after);
     expect(text).toContain('circuit_breaker_state_transition_total{');
-    expect(await promtool(binary, ['check', 'metrics'], text)).toEqual({ code: 0, output: '' });
+    expect(await run(binary, ['check', 'metrics'], text)).toEqual({ code: 0, output: '' });
   });
 
   it('check rules accepts the three alert rules', async () => {
-    expect(await promtool(binary, ['check', 'rules', 'rules.yml'])).toEqual({
+    expect(await run(binary, ['check', 'rules', 'rules.yml'])).toEqual({
       code: 0,
       output: 'Checking rules.yml\n  SUCCESS: 3 rules found\n\n',
     });
   });
 
   it('test rules passes the unit tests shipped next to the rules', async () => {
-    const result = await promtool(binary, ['test', 'rules', 'rules.test.yml']);
+    const result = await run(binary, ['test', 'rules', 'rules.test.yml']);
     expect(result.output).toContain('SUCCESS');
     expect(result.code).toBe(0);
   });

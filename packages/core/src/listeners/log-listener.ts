@@ -1,6 +1,6 @@
 import { State } from '../state.js';
 import type { Listener, Signal } from '../types.js';
-import { show } from '../internal/validate.js';
+import { fail, options as checkOptions } from '../internal/validate.js';
 
 /** A log level `LogListener` writes at. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -29,20 +29,47 @@ export interface LogListenerOptions {
   levels?: Partial<Record<State, LogLevel>>;
 }
 
-const DEFAULT_LEVELS: Readonly<Record<State, LogLevel>> = {
-  closed: 'info',
-  open: 'warn',
-  half_open: 'info',
-  metrics_only: 'info',
-  disabled: 'info',
-  forced_open: 'warn',
+const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
+const STATES: readonly string[] = State.ALL;
+
+/**
+ * What a name cannot carry into a log line as it is: a backslash (the escape character itself),
+ * control characters (C0, DEL, C1: `\n`, `\r` and NEL would start a forged line), the Unicode
+ * line and paragraph separators, and lone surrogates (not text; a UTF-8 writer would turn them
+ * into U+FFFD).
+ */
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- control characters are what it matches
+  /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
 };
 
-const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
+/**
+ * The name as a log line shows it: one line, from which the name can be read back exactly. A
+ * name without any of those characters is shown as it is.
+ */
+function escapeName(name: string): string {
+  return name.replace(
+    UNSAFE,
+    (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
 
 /**
  * Writes one line per transition:
  * `Circuit breaker 'payment_api' transitioned from closed to open`.
+ *
+ * The line is always a single line, so a circuit name cannot forge another one: in the name, a
+ * backslash is written `\\`, a newline, carriage return or tab `\n`, `\r` or `\t`, any other
+ * control character (U+0000 to U+001F, U+007F to U+009F), U+2028, U+2029 and a lone surrogate
+ * `\uXXXX` (four lowercase hex digits), as in a JSON string. Everything else, quotes included, is
+ * written as it is: the name is what lies between `Circuit breaker '` and the last
+ * `' transitioned from `.
  *
  * @example
  * ```ts
@@ -56,49 +83,40 @@ const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
  * ```
  */
 export class LogListener implements Listener {
-  private readonly logger: Logger;
-  private readonly levels: Readonly<Record<State, LogLevel>>;
+  readonly #logger: Logger;
+  /** The level of each state whose level is not `info`. */
+  readonly #levels: Partial<Record<State, LogLevel>> = { open: 'warn', forced_open: 'warn' };
 
   /**
    * @throws TypeError when `logger` lacks one of the four methods, or a level is not one of them;
    *   RangeError when `levels` names an unknown state
    */
-  constructor(options: LogListenerOptions = {}) {
-    if (options === null || typeof options !== 'object') {
-      throw new TypeError(`options must be an object, got ${show(options)}`);
-    }
-    const logger = options.logger === undefined ? console : options.logger;
+  constructor(options?: LogListenerOptions) {
+    const { logger = console, levels } = checkOptions('options', options);
     for (const level of LEVELS) {
       if (typeof (logger as unknown as Record<string, unknown> | null)?.[level] !== 'function') {
-        throw new TypeError(`logger must have a ${level}(message) method, got ${show(logger)}`);
+        fail('logger', `a Logger with a ${level}(message) method`, logger, TypeError);
       }
     }
-    this.logger = logger;
-    const levels = { ...DEFAULT_LEVELS };
-    const overrides: unknown = options.levels;
-    // Object.entries() of a number, a boolean or a function is [], which would hide the mistake.
-    if (overrides !== undefined && overrides !== null && typeof overrides !== 'object') {
-      throw new TypeError(`levels must be an object, got ${show(overrides)}`);
-    }
-    for (const [state, level] of Object.entries(options.levels ?? {})) {
-      if (!(State.ALL as readonly string[]).includes(state)) {
-        throw new RangeError(`levels has an unknown state ${show(state)}`);
-      }
+    this.#logger = logger;
+    // `null` keeps the defaults, as `undefined` does; a number, a boolean or a function is refused
+    // (Object.entries() of one is [], which would hide the mistake).
+    for (const [state, level] of Object.entries(checkOptions('levels', levels ?? {}))) {
+      if (!STATES.includes(state))
+        fail('levels', `keyed by ${STATES.join(', ')}`, state, RangeError);
       // `{ open: undefined }` type-checks as a Partial: it keeps the default.
       if (level === undefined) continue;
-      if (!LEVELS.includes(level as string)) {
-        throw new TypeError(
-          `levels.${state} must be one of ${LEVELS.join(', ')}, got ${show(level)}`,
-        );
+      if (!LEVELS.includes(level)) {
+        fail(`levels.${state}`, `one of ${LEVELS.join(', ')}`, level, TypeError);
       }
-      levels[state as State] = level as LogLevel;
+      this.#levels[state as State] = level;
     }
-    this.levels = levels;
   }
 
   /** Writes the line for `signal` at the level of its new state. */
   onTransition(signal: Signal): void {
-    const line = `Circuit breaker '${signal.circuitName}' transitioned from ${signal.oldState} to ${signal.newState}`;
-    this.logger[this.levels[signal.newState]](line);
+    this.#logger[this.#levels[signal.newState] ?? 'info'](
+      `Circuit breaker '${escapeName(signal.circuitName)}' transitioned from ${signal.oldState} to ${signal.newState}`,
+    );
   }
 }

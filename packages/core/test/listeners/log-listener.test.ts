@@ -139,6 +139,36 @@ describe('LogListener', () => {
     ]);
   });
 
+  it.each<[string, string, string]>([
+    ['a plain name', 'payment_api', 'payment_api'],
+    ['quotes and backticks', `it's "a" \`b\``, `it's "a" \`b\``],
+    ['a backslash', 'C:\\svc', 'C:\\\\svc'],
+    ['a newline, a carriage return, a tab', 'a\nb\rc\td', 'a\\nb\\rc\\td'],
+    ['other C0 controls and DEL', '\u0000\u001b[31m\u007f', '\\u0000\\u001b[31m\\u007f'],
+    ['C1 controls (NEL)', 'a\u0085b\u009f', 'a\\u0085b\\u009f'],
+    ['the line and paragraph separators', 'a\u2028b\u2029c', 'a\\u2028b\\u2029c'],
+    ['lone surrogates', 'a\ud800b\udfff', 'a\\ud800b\\udfff'],
+    ['a surrogate pair, emoji, RTL', '💥 שלום', '💥 שלום'],
+  ])('writes a name with %s on one line, escaped as documented', (_what, name, shown) => {
+    const logger = new MemoryLogger();
+    new LogListener({ logger }).onTransition(signal('closed', 'open', name));
+    expect(logger.lines).toEqual([
+      ['warn', `Circuit breaker '${shown}' transitioned from closed to open`],
+    ]);
+  });
+
+  it('a name with a newline cannot forge a second line', () => {
+    const logger = new MemoryLogger();
+    const name = "x' transitioned from open to closed\nCircuit breaker 'payment_api";
+    new LogListener({ logger }).onTransition(signal('closed', 'open', name));
+    expect(logger.lines).toEqual([
+      [
+        'warn',
+        "Circuit breaker 'x' transitioned from open to closed\\nCircuit breaker 'payment_api' transitioned from closed to open",
+      ],
+    ]);
+  });
+
   it('works with any logger object that has debug/info/warn/error', () => {
     const written: string[] = [];
     const logger = {

@@ -142,4 +142,15 @@ describe('fuzz findings', () => {
     );
     expect(new CallNotPermittedError('a', 'open', Infinity).retryAfter).toBe(Infinity);
   });
+
+  it('a circuit name with a newline, CR, NEL, U+2028 or a lone surrogate no longer forges or breaks a LogListener line', () => {
+    const lines: string[] = [];
+    const log = (m: string) => void lines.push(m);
+    const logger = { debug: log, info: log, warn: log, error: log };
+    const name = "x' transitioned from open to closed\r\nCircuit breaker 'y\u0085\u2028\ud800";
+    new CircuitBreaker({ name, listeners: [new LogListener({ logger })] }).forceOpen();
+    expect(lines).toEqual([
+      "Circuit breaker 'x' transitioned from open to closed\\r\\nCircuit breaker 'y\\u0085\\u2028\\ud800' transitioned from closed to forced_open",
+    ]);
+  });
 });

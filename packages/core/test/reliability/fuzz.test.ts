@@ -15,7 +15,8 @@
  * working components are exercised with well-behaved callbacks.
  *
  * Circuit names with any Unicode, quotes, newlines, lone surrogates and very long strings must
- * survive exactly into LogListener lines, CallNotPermittedError messages, signals and `info()`.
+ * survive exactly into CallNotPermittedError messages, signals and `info()`, and into LogListener
+ * lines in the escaped form it documents, read back exactly (more in name-fuzz.test.ts).
  *
  * Replay: fast-check prints the seed and path of a failure; FC_SEED=<seed> FC_PATH=<path>.
  */
@@ -43,6 +44,7 @@ import {
 } from '@fluxgate/core/trippers';
 import { CountWindow, TimeWindow, type Window } from '@fluxgate/core/windows';
 import { FakeClock } from '../support/fake-clock';
+import { loggedName, parseLogLine } from './support/log-line';
 
 const RUNS = Number(process.env.FC_NUM_RUNS ?? 300);
 const replay = (): { seed?: number; path?: string } => {
@@ -1334,10 +1336,12 @@ describe('circuit names survive exactly', () => {
     expect((forced as CallNotPermittedError).message).toBe(
       `Circuit breaker '${name}' is forced_open; call not permitted`,
     );
+    // LogListener escapes what could break its line (support/log-line.ts); the rest is exact.
     expect(logger.lines).toEqual([
-      ['warn', `Circuit breaker '${name}' transitioned from closed to open`],
-      ['warn', `Circuit breaker '${name}' transitioned from open to forced_open`],
+      ['warn', `Circuit breaker '${loggedName(name)}' transitioned from closed to open`],
+      ['warn', `Circuit breaker '${loggedName(name)}' transitioned from open to forced_open`],
     ]);
+    expect(logger.lines.map(([, line]) => parseLogLine(line).name)).toEqual([name, name]);
     expect(seen.map((s) => s.circuitName)).toEqual([name, name]);
 
     // The sync breaker and the default onListenerError line name it too.

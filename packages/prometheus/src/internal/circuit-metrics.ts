@@ -29,7 +29,10 @@ type Labels = Record<string, string>;
 
 /** Everything known about one circuit name on one registry. */
 interface Circuit {
+  /** The `circuit_name` label value: the name, well-formed (see {@link labelValue}). */
   readonly name: string;
+  /** The breaker names exported under it: the name, and any that differ in lone surrogates. */
+  readonly aliases: Set<string>;
   /** The attached breakers with that name, each with the listeners it is attached through. */
   readonly breakers: Map<BreakerView, Set<Member>>;
   /** Listeners that got a signal or a call for this name from no breaker attached through them. */
@@ -58,6 +61,20 @@ const SHARED = Symbol.for('@fluxgate/prometheus:circuit-metrics@1');
 
 const STATES: readonly State[] = State.ALL;
 
+/** A UTF-16 code unit of a surrogate pair that is not part of one. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The `circuit_name` a breaker name is exported under: the name, with each lone surrogate
+ * replaced by U+FFFD. A lone surrogate is not text: neither exposition format can carry one, and
+ * a UTF-8 writer sends U+FFFD in its place anyway. Doing it here keeps the exposition valid as a
+ * string, and makes names that differ only there one circuit (as breakers that share a name are)
+ * instead of two series that look the same on the wire.
+ */
+function labelValue(name: string): string {
+  return name.replace(LONE_SURROGATE, '\ufffd');
+}
+
 function foreign(name: string): Error {
   return new Error(
     `a metric named ${name} is already registered on this registry and was not created by ` +
@@ -78,7 +95,10 @@ export class CircuitMetrics {
   private readonly state: Gauge<string>;
   private readonly transitions: Counter<string>;
   private callFamilies: CallFamilies | undefined;
+  /** The circuits by label value. */
   private readonly circuits = new Map<string, Circuit>();
+  /** The same circuits by every breaker name exported under them: one lookup on the call path. */
+  private readonly byName = new Map<string, Circuit>();
   private readonly members = new Set<Member>();
   private callMembers = 0;
   /** Signals and call events already counted: one breaker seen by two listeners counts once. */
@@ -202,7 +222,7 @@ export class CircuitMetrics {
 
   /** A breaker was detached from `member`. */
   detach(member: Member, breaker: BreakerView): void {
-    const circuit = this.circuits.get(breaker.name);
+    const circuit = this.byName.get(breaker.name);
     const members = circuit?.breakers.get(breaker);
     if (circuit === undefined || members === undefined || !members.delete(member)) return;
     if (members.size === 0) circuit.breakers.delete(breaker);
@@ -235,7 +255,7 @@ export class CircuitMetrics {
       if (this.counted.has(event)) return;
       this.counted.add(event);
     }
-    let circuit = this.circuits.get(event.circuitName);
+    let circuit = this.byName.get(event.circuitName);
     if (circuit === undefined) {
       circuit = this.circuit(event.circuitName);
       circuit.loose.add(member);
@@ -284,7 +304,10 @@ export class CircuitMetrics {
     delete (this.state as unknown as Record<symbol, unknown>)[SHARED];
   }
 
-  private circuit(name: string): Circuit {
+  private circuit(breakerName: string): Circuit {
+    const known = this.byName.get(breakerName);
+    if (known !== undefined) return known;
+    const name = labelValue(breakerName);
     let circuit = this.circuits.get(name);
     if (circuit === undefined) {
       const callLabels: Record<string, Labels> = {};
@@ -294,6 +317,7 @@ export class CircuitMetrics {
         durationLabels[outcome] = { circuit_name: name, outcome };
       circuit = {
         name,
+        aliases: new Set(),
         breakers: new Map(),
         loose: new Set(),
         lastState: undefined,
@@ -303,6 +327,8 @@ export class CircuitMetrics {
       };
       this.circuits.set(name, circuit);
     }
+    circuit.aliases.add(breakerName);
+    this.byName.set(breakerName, circuit);
     return circuit;
   }
 
@@ -352,6 +378,7 @@ export class CircuitMetrics {
       return;
     }
     this.circuits.delete(circuit.name);
+    for (const alias of circuit.aliases) this.byName.delete(alias);
     for (const labels of circuit.stateLabels) this.state.remove(labels);
     for (const from of STATES) {
       for (const to of STATES) {

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 
@@ -45,4 +46,30 @@ export function describeWithTool(tool: Tool, title: string, body: (binary: strin
   } else {
     describe.skip(`${title} (skipped: ${tool} not found. ${HINT})`, () => body(''));
   }
+}
+
+/** What a promtool run printed (stdout then stderr) and its exit code. */
+export interface PromtoolResult {
+  code: number;
+  output: string;
+}
+
+/** Runs promtool `binary` with `args` in `cwd`, feeding it `input` on stdin. */
+export function promtool(
+  binary: string,
+  args: readonly string[],
+  { cwd, input = '' }: { cwd?: string; input?: string } = {},
+): Promise<PromtoolResult> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      binary,
+      args,
+      { cwd, timeout: 30_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, output: `${stdout}${stderr}` });
+      },
+    );
+    child.stdin?.end(input);
+  });
 }
