@@ -7,11 +7,15 @@ import type {
   ListenerFunction,
   Signal,
 } from '../types.js';
+import { escapeName } from './escape.js';
 import { show } from './validate.js';
 
 type AnyListener = Listener | ListenerFunction;
 
-/** The default `onListenerError`: one `console.error` line naming the circuit and the listener. */
+/**
+ * The default `onListenerError`: one `console.error` line naming the circuit (escaped as
+ * LogListener escapes it, so that the name stays on one line) and the listener.
+ */
 export function defaultListenerErrorHandler(circuitName: string): ListenerErrorHandler {
   return (error, listener) => {
     // Its class or function name.
@@ -20,7 +24,7 @@ export function defaultListenerErrorHandler(circuitName: string): ListenerErrorH
         ? listener.name || 'anonymous function'
         : (listener as { constructor?: { name?: unknown } }).constructor?.name;
     console.error(
-      `fluxgate: listener ${typeof name === 'string' && name !== '' ? name : show(listener)} of circuit breaker '${circuitName}' failed: ${error instanceof Error ? `${error.name}: ${error.message}` : show(error)}`,
+      `fluxgate: listener ${typeof name === 'string' && name !== '' ? name : show(listener)} of circuit breaker '${escapeName(circuitName)}' failed: ${error instanceof Error ? `${error.name}: ${error.message}` : show(error)}`,
     );
   };
 }

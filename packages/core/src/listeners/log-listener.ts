@@ -1,5 +1,6 @@
 import { State } from '../state.js';
 import type { Listener, Signal } from '../types.js';
+import { escapeName } from '../internal/escape.js';
 import { fail, options as checkOptions } from '../internal/validate.js';
 
 /** A log level `LogListener` writes at. */
@@ -31,34 +32,6 @@ export interface LogListenerOptions {
 
 const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
 const STATES: readonly string[] = State.ALL;
-
-/**
- * What a name cannot carry into a log line as it is: a backslash (the escape character itself),
- * control characters (C0, DEL, C1: `\n`, `\r` and NEL would start a forged line), the Unicode
- * line and paragraph separators, and lone surrogates (not text; a UTF-8 writer would turn them
- * into U+FFFD).
- */
-const UNSAFE =
-  // eslint-disable-next-line no-control-regex -- control characters are what it matches
-  /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-
-const SHORT_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\\\',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-};
-
-/**
- * The name as a log line shows it: one line, from which the name can be read back exactly. A
- * name without any of those characters is shown as it is.
- */
-function escapeName(name: string): string {
-  return name.replace(
-    UNSAFE,
-    (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
 
 /**
  * Writes one line per transition:

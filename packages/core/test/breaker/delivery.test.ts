@@ -334,6 +334,23 @@ describe('listener delivery', () => {
       expect(written).toContain('audit store down');
     });
 
+    it('escapes a circuit name that would break the line, as LogListener does', () => {
+      const name = "api'\nfluxgate: forged\r\t\\ \u2028 \ud800 ok";
+      const breaker = new CircuitBreaker({
+        name,
+        clock: new FakeClock(),
+        listeners: [
+          function broken(): void {
+            throw new Error('down');
+          },
+        ],
+      });
+      breaker.forceOpen();
+      expect(line()).toBe(
+        "fluxgate: listener broken of circuit breaker 'api'\\nfluxgate: forged\\r\\t\\\\ \\u2028 \\ud800 ok' failed: Error: down",
+      );
+    });
+
     it("writes one console.error line naming a plain function listener's name", async () => {
       async function notifyOnCall(): Promise<void> {
         throw new Error('pager down');
