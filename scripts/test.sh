@@ -122,9 +122,21 @@ run_jest() { # counts each jest test; a crash without a report counts as one fai
   # packages/core/jest.config.cjs; a project's own coverage settings do not apply in this run).
   local coverage=(--coverage --collectCoverageFrom='packages/core/src/**/*.ts'
     --coverageThreshold='{"./packages/core/src/":{"lines":100,"branches":100}}')
-  echo "=== jest: pnpm exec jest --ci --json --outputFile=$report ${coverage[*]}"
-  pnpm exec jest --ci --json --outputFile="$report" "${coverage[@]}"
+  # --detectOpenHandles: a test that leaves a handle open (a server, a timer, a child process)
+  # makes jest print "Jest has detected the following N open handle(s)"; that counts as a failure.
+  local log="$ROOT/test-output/jest-stderr.log"
+  echo "=== jest: pnpm exec jest --ci --detectOpenHandles --json --outputFile=$report ${coverage[*]}"
+  pnpm exec jest --ci --detectOpenHandles --json --outputFile="$report" "${coverage[@]}" 2> >(tee "$log" >&2)
   status=$?
+  wait "$!" 2>/dev/null || true # for tee (the process substitution)
+  if grep -q "Jest has detected the following" "$log"; then
+    echo "--- FAIL  jest: open handles left behind (see above)"
+    FAILED=$((FAILED + 1))
+    RESULTS+=("FAIL  jest --detectOpenHandles: open handles left behind")
+  else
+    PASSED=$((PASSED + 1))
+    RESULTS+=("PASS  jest --detectOpenHandles: no open handle left behind")
+  fi
   if ! counts="$(node -e '
     const r = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
     const n = [r.numPassedTests, r.numFailedTests, r.numRuntimeErrorTestSuites];

@@ -244,6 +244,10 @@ const EVERY_ACTION: Action[] = [
   'fail',
 ];
 
+// A guard against a hang, not a time limit: on a loaded two-core machine the property runs take
+// several seconds, and a timed-out property would go on in the background and disturb the next test.
+jest.setTimeout(60_000);
+
 describe('circuit names in the Prometheus exposition', () => {
   it('any names: every scrape, text, OpenMetrics and text again, parses strictly and holds exactly what the breakers did, by circuit_name', async () => {
     await fc.assert(

@@ -132,6 +132,10 @@ async function checkName(name: string, token: boolean): Promise<void> {
   });
 }
 
+// A guard against a hang, not a time limit: on a loaded two-core machine the property runs take
+// several seconds, and a timed-out property would go on in the background and disturb the next test.
+jest.setTimeout(60_000);
+
 describe('circuit names in Slack messages', () => {
   it.each(NOTABLE_NAMES.map((name) => [describeName(name), name]))(
     '%s: escaped in the JSON payload, and read back exactly',
