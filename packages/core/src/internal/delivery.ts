@@ -29,6 +29,8 @@ export function defaultListenerErrorHandler(circuitName: string): ListenerErrorH
   };
 }
 
+const nativeThen = Promise.prototype.then;
+
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     value !== null &&
@@ -142,10 +144,12 @@ export class Delivery {
             queue.shift();
             this.#drain(listener, queue);
           };
-          const done = Promise.resolve(result).then(next, (error: unknown) => {
+          // The native `then`, not the promise's own: a promise whose `then` was replaced (by a
+          // no-op, say) would otherwise leave `done` unset, and flush() would spin on it.
+          const done = nativeThen.call(Promise.resolve(result), next, (error: unknown) => {
             this.#report(error, listener, signal);
             next();
-          });
+          }) as Promise<void>;
           this.#pending.add(done);
           return;
         }

@@ -5,7 +5,11 @@ import type { Metric } from '../types.js';
  * What a tripper sees after each recorded call.
  */
 export interface TripContext {
-  /** The window, read just after the call was recorded. */
+  /**
+   * The window, read just after the call was recorded. A tripper of your own (any subclass of
+   * `Tripper`) gets a fresh immutable snapshot and may keep it; the built-in trippers, which keep
+   * nothing, read the window's running totals in place, so that a call allocates nothing.
+   */
   readonly metric: Metric;
   /** The state the breaker is in (closed or half_open; metrics_only never trips). */
   readonly state: State;

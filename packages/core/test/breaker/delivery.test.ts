@@ -631,29 +631,42 @@ describe('listener delivery', () => {
     await expect(breaker.flush()).resolves.toBeUndefined();
   });
 
-  it('a listener returning a promise whose own then() throws goes to onListenerError, and the call returns', () => {
-    const reports: Parameters<ListenerErrorHandler>[] = [];
-    const thenError = new Error('then failed');
-    const odd: ListenerFunction = () => {
-      const promise = Promise.resolve();
-      promise.then = () => {
-        throw thenError;
+  it.each([
+    [
+      'throws',
+      (): never => {
+        throw new Error('then failed');
+      },
+    ],
+    ['does nothing', (): void => undefined],
+  ])(
+    "a listener's native promise whose own then() %s is still awaited: order holds, flush() settles, nothing is reported",
+    async (_, replacement) => {
+      const reports: Parameters<ListenerErrorHandler>[] = [];
+      const seen: string[] = [];
+      const gate = deferred<void>();
+      const odd: ListenerFunction = (signal) => {
+        seen.push(`${signal.oldState}>${signal.newState}`);
+        // The first delivery waits on the gate; its promise's own then() is replaced.
+        const promise = seen.length === 1 ? gate.promise : Promise.resolve();
+        promise.then = replacement as typeof promise.then;
+        return promise;
       };
-      return promise;
-    };
-    const after = new RecordingListener();
-    const breaker = new CircuitBreaker(
-      options(new FakeClock(), {
-        listeners: [odd, after],
-        onListenerError: (...r) => void reports.push(r),
-      }),
-    );
-    expect(breaker.call(() => 'bad')).toBe('bad');
-    expect(reports).toEqual([[thenError, odd, after.signals[0]]]);
-    breaker.reset();
-    expect(after.transitions).toEqual(['closed>open', 'open>closed']);
-    expect(reports).toHaveLength(2);
-  });
+      const breaker = new CircuitBreaker(
+        options(new FakeClock(), {
+          listeners: [odd],
+          onListenerError: (...r) => void reports.push(r),
+        }),
+      );
+      expect(breaker.call(() => 'bad')).toBe('bad');
+      breaker.reset();
+      expect(seen).toEqual(['closed>open']);
+      gate.resolve();
+      await breaker.flush();
+      expect(seen).toEqual(['closed>open', 'open>closed']);
+      expect(reports).toEqual([]);
+    },
+  );
 
   it('a rejection from onAttach or onDetach goes to onListenerError, with no signal', async () => {
     const reports: Parameters<ListenerErrorHandler>[] = [];
