@@ -1358,7 +1358,7 @@ describe('circuit names survive exactly', () => {
       sync.forceOpen();
       expect(errors).toHaveBeenCalledTimes(1);
       expect(errors.mock.calls[0]![0]).toBe(
-        `fluxgate: listener failing of circuit breaker '${name}' failed: Error: boom`,
+        `fluxgate: listener failing of circuit breaker '${loggedName(name)}' failed: Error: boom`,
       );
       const e = (() => {
         try {
