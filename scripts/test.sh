@@ -124,11 +124,10 @@ run_jest() { # counts each jest test; a crash without a report counts as one fai
     --coverageThreshold='{"./packages/core/src/":{"lines":100,"branches":100}}')
   # --detectOpenHandles: a test that leaves a handle open (a server, a timer, a child process)
   # makes jest print "Jest has detected the following N open handle(s)"; that counts as a failure.
-  local log="$ROOT/test-output/jest-stderr.log"
+  local log="$ROOT/test-output/jest.log"
   echo "=== jest: pnpm exec jest --ci --detectOpenHandles --json --outputFile=$report ${coverage[*]}"
-  pnpm exec jest --ci --detectOpenHandles --json --outputFile="$report" "${coverage[@]}" 2> >(tee "$log" >&2)
-  status=$?
-  wait "$!" 2>/dev/null || true # for tee (the process substitution)
+  pnpm exec jest --ci --detectOpenHandles --json --outputFile="$report" "${coverage[@]}" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
   if grep -q "Jest has detected the following" "$log"; then
     echo "--- FAIL  jest: open handles left behind (see above)"
     FAILED=$((FAILED + 1))
