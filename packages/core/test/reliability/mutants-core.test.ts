@@ -99,6 +99,21 @@ describe('addListener', () => {
   );
 });
 
+describe('the listeners option', () => {
+  it.each([
+    [[42], 0, '42'],
+    [[() => undefined, { onTransition: 1 }], 1, '[object Object]'],
+  ])('refuses %p, naming the listener by its index', (listeners, index, shown) => {
+    expect(
+      () => new CircuitBreaker({ name: 'l', listeners: listeners as unknown as Listener[] }),
+    ).toThrow(
+      new TypeError(
+        `listeners[${index}] must be a function or an object with onTransition, got ${shown}`,
+      ),
+    );
+  });
+});
+
 describe('flush()', () => {
   it.each([
     ['CircuitBreaker', () => new CircuitBreaker({ name: 'f' })],
