@@ -57,8 +57,14 @@ const STATES: readonly string[] = State.ALL;
  */
 export class LogListener implements Listener {
   readonly #logger: Logger;
-  /** The level of each state whose level is not `info`. */
-  readonly #levels: Partial<Record<State, LogLevel>> = { open: 'warn', forced_open: 'warn' };
+  /**
+   * The level of each state whose level is not `info`; without a prototype, so that a signal naming
+   * no state (`'constructor'`, say) is logged at `info` too.
+   */
+  readonly #levels: Partial<Record<State, LogLevel>> = Object.assign(Object.create(null), {
+    open: 'warn',
+    forced_open: 'warn',
+  });
 
   /**
    * @throws TypeError when `logger` lacks one of the four methods, or a level is not one of them;

@@ -203,6 +203,17 @@ describe('LogListener', () => {
     ]);
   });
 
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'closing'])(
+    'a hand-made signal naming no state (%p) is written at info, like the states without a level of their own',
+    (name) => {
+      const logger = new MemoryLogger();
+      new LogListener({ logger }).onTransition(signal(State.CLOSED, name as State));
+      expect(logger.lines).toEqual([
+        ['info', `Circuit breaker 'payment_api' transitioned from closed to ${name}`],
+      ]);
+    },
+  );
+
   describe('with the default logger', () => {
     let warn: jest.SpyInstance<void, unknown[]>;
     let info: jest.SpyInstance<void, unknown[]>;
