@@ -44,7 +44,7 @@ import {
 } from '@fluxgate/core/trippers';
 import { CountWindow, TimeWindow, type Window } from '@fluxgate/core/windows';
 import { FakeClock } from '../support/fake-clock';
-import { loggedName, parseLogLine } from './support/log-line';
+import { DEFAULT_LEVELS, loggedName, parseLogLine } from './support/log-line';
 
 const RUNS = Number(process.env.FC_NUM_RUNS ?? 300);
 const replay = (): { seed?: number; path?: string } => {
@@ -1127,15 +1127,6 @@ describe('fuzzed options: the breakers', () => {
 // ---------------------------------------------------------------------------------------------
 
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
-const DEFAULT_LEVELS: Record<State, LogLevel> = {
-  closed: 'info',
-  open: 'warn',
-  half_open: 'info',
-  metrics_only: 'info',
-  disabled: 'info',
-  forced_open: 'warn',
-};
-
 function recordingLogger(): { lines: [LogLevel, string][] } & Record<
   LogLevel,
   (m: string) => void

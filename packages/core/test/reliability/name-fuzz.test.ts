@@ -23,6 +23,7 @@ import {
 } from '../../../../test-support/circuit-names';
 import { FakeClock } from '../support/fake-clock';
 import {
+  DEFAULT_LEVELS,
   hasControl,
   hasLineBreak,
   isWellFormed,
@@ -50,15 +51,6 @@ function recordingLogger(): Logger & { readonly calls: Written[] } {
     error: write('error'),
   };
 }
-
-const DEFAULT_LEVELS: Readonly<Record<State, LogLevel>> = {
-  closed: 'info',
-  open: 'warn',
-  half_open: 'info',
-  metrics_only: 'info',
-  disabled: 'info',
-  forced_open: 'warn',
-};
 
 /** Every transition `drive` makes, in order: each automatic one, and each manual one. */
 const TRANSITIONS: ReadonlyArray<readonly [State, State]> = [
@@ -95,6 +87,33 @@ function drive(breaker: CircuitBreaker, clock: FakeClock): void {
   breaker.reset();
 }
 
+/** A breaker named `name` that opens on one failure, with the given listeners. */
+function breakerNamed(
+  name: string,
+  clock: FakeClock,
+  listeners: ConstructorParameters<typeof CircuitBreaker>[0]['listeners'],
+  onListenerError?: (error: unknown) => void,
+): CircuitBreaker {
+  return new CircuitBreaker({
+    name,
+    clock,
+    tripper: new FailureStreak(1),
+    retry: new Cooldown(1_000),
+    permit: new All(),
+    listeners,
+    ...(onListenerError && { onListenerError }),
+  });
+}
+
+/** The `[level, line]` LogListener writes for each of the TRANSITIONS of a breaker named `name`. */
+function expectedLines(name: string): [LogLevel, string][] {
+  const shown = loggedName(name);
+  return TRANSITIONS.map(([from, to]) => [
+    DEFAULT_LEVELS[to],
+    `Circuit breaker '${shown}' transitioned from ${from} to ${to}`,
+  ]);
+}
+
 /** How many runs had names of each kind: none of them may be missing. */
 const seen = { escaped: 0, lineBreak: 0, loneSurrogate: 0, quote: 0, long: 0 };
 
@@ -103,26 +122,17 @@ function checkName(name: string): void {
   const clock = new FakeClock();
   const errors: unknown[] = [];
   const signals: [State, State][] = [];
-  const breaker = new CircuitBreaker({
+  const breaker = breakerNamed(
     name,
     clock,
-    tripper: new FailureStreak(1),
-    retry: new Cooldown(1_000),
-    permit: new All(),
-    listeners: [new LogListener({ logger }), (s) => void signals.push([s.oldState, s.newState])],
-    onListenerError: (error) => void errors.push(error),
-  });
+    [new LogListener({ logger }), (s) => void signals.push([s.oldState, s.newState])],
+    (error) => void errors.push(error),
+  );
   drive(breaker, clock);
 
   expect(errors).toEqual([]);
   expect(signals).toEqual(TRANSITIONS);
-  const shown = loggedName(name);
-  expect(logger.calls).toEqual(
-    TRANSITIONS.map(([from, to]) => [
-      DEFAULT_LEVELS[to],
-      `Circuit breaker '${shown}' transitioned from ${from} to ${to}`,
-    ]),
-  );
+  expect(logger.calls).toEqual(expectedLines(name));
   // Every line is the expected one, so checking one of them checks them all.
   const line = logger.calls[0]![1] as string;
   expect(hasLineBreak(line)).toBe(false);
@@ -130,7 +140,7 @@ function checkName(name: string): void {
   expect(isWellFormed(line)).toBe(true);
   expect(parseLogLine(line)).toEqual({ name, oldState: 'closed', newState: 'open' });
 
-  if (shown !== name) seen.escaped++;
+  if (loggedName(name) !== name) seen.escaped++;
   if (hasLineBreak(name)) seen.lineBreak++;
   if (!isWellFormed(name)) seen.loneSurrogate++;
   if (/['"`]/.test(name)) seen.quote++;
@@ -165,22 +175,8 @@ describe('circuit names in LogListener lines', () => {
         fc.property(circuitName({ long: 0 }), (name) => {
           calls.length = 0;
           const clock = new FakeClock();
-          const breaker = new CircuitBreaker({
-            name,
-            clock,
-            tripper: new FailureStreak(1),
-            retry: new Cooldown(1_000),
-            permit: new All(),
-            listeners: [new LogListener()],
-          });
-          drive(breaker, clock);
-          const shown = loggedName(name);
-          expect(calls).toEqual(
-            TRANSITIONS.map(([from, to]) => [
-              DEFAULT_LEVELS[to],
-              `Circuit breaker '${shown}' transitioned from ${from} to ${to}`,
-            ]),
-          );
+          drive(breakerNamed(name, clock, [new LogListener()]), clock);
+          expect(calls).toEqual(expectedLines(name));
         }),
         fuzzParameters(SEED + 1, 100),
       );

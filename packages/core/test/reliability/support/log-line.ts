@@ -1,3 +1,6 @@
+import type { State } from '@fluxgate/core';
+import type { LogLevel } from '@fluxgate/core/listeners';
+
 /**
  * The LogListener line format, written from its TSDoc rather than from its code: how a circuit
  * name is shown in a line, and how to read it back.
@@ -100,3 +103,13 @@ export function hasControl(text: string): boolean {
   }
   return false;
 }
+
+/** The level LogListener writes each new state at by default, as its documentation gives them. */
+export const DEFAULT_LEVELS: Readonly<Record<State, LogLevel>> = {
+  closed: 'info',
+  open: 'warn',
+  half_open: 'info',
+  metrics_only: 'info',
+  disabled: 'info',
+  forced_open: 'warn',
+};
