@@ -139,6 +139,9 @@ interface PlainPhase {
 }
 type Phase = OpenPhase | HalfOpenPhase | PlainPhase;
 
+/** The one trip context of a breaker on the allocation-free path (see `BreakerCore.context`). */
+type LiveContext = { metric: Metric; state: State; consecutiveFailures: number };
+
 const PLAIN: { readonly [S in PlainPhase['state']]: PlainPhase } = {
   closed: Object.freeze({ state: State.CLOSED }),
   metrics_only: Object.freeze({ state: State.METRICS_ONLY }),
@@ -217,8 +220,7 @@ export abstract class BreakerCore implements BreakerView {
    * live totals. Then a recorded call allocates nothing; otherwise each gets a fresh context
    * holding an immutable snapshot, which a custom tripper may keep.
    */
-  private readonly context:
-    { metric: Metric; state: State; consecutiveFailures: number } | undefined;
+  private readonly context: LiveContext | undefined;
 
   private phase: Phase = PLAIN.closed;
   private generation = 0;
@@ -448,8 +450,33 @@ export abstract class BreakerCore implements BreakerView {
     if (this.delivery?.wantsCalls) this.emit(ranIn, OUTCOMES[outcome], duration);
     if (ticket !== this.generation) return;
     const phase = this.phase;
-    if (phase.state === State.HALF_OPEN) phase.inFlight--;
-    if (outcome !== IGNORED) this.record(outcome === SUCCESS, duration, now, phase);
+    if (phase === PLAIN.closed && this.context !== undefined) {
+      if (outcome !== IGNORED) this.recordClosed(outcome === SUCCESS, duration, now, this.context);
+    } else {
+      if (phase.state === State.HALF_OPEN) phase.inFlight--;
+      if (outcome !== IGNORED) this.record(outcome === SUCCESS, duration, now, phase);
+    }
+  }
+
+  /**
+   * `record()` for the most common case, kept small for the engine to inline: the closed state,
+   * with a built-in window and built-in trippers (`context` is set).
+   */
+  private recordClosed(
+    success: boolean,
+    duration: number,
+    now: number,
+    context: LiveContext,
+  ): void {
+    const window = this.window as Window & BuiltInWindow;
+    const slowAt = this.thresholds.length === 0 ? NO_THRESHOLDS : this.slowAtFor(duration);
+    window[ADD](success, duration, now, slowAt);
+    const failures = success ? 0 : this.consecutiveFailures + 1;
+    this.consecutiveFailures = failures;
+    context.metric = window[LIVE](now);
+    context.state = State.CLOSED;
+    context.consecutiveFailures = failures;
+    if (this.tripper.shouldTrip(context)) this.transition(State.OPEN, now);
   }
 
   private record(success: boolean, duration: number, now: number, phase: Phase): void {

@@ -73,46 +73,35 @@ export class CountWindow extends Window {
     // the breaker; slow-call bookkeeping lives in the methods below.
     const totals = this.#totals;
     const slot = this.#next;
-    if (totals.count === this.size) this.#evict(slot);
-    else this.#occupy(slot);
-
     const failed = success ? 0 : 1;
+    const full = totals.count === this.size;
+    if (full) {
+      // The call replaces the oldest, whose share leaves the totals.
+      totals.failures += failed - (this.#failed[slot] as number);
+      totals.replaceDuration(this.#durations[slot] as number, duration);
+    } else {
+      totals.count++;
+      totals.failures += failed;
+      totals.addDuration(duration);
+    }
     this.#failed[slot] = failed;
-    totals.failures += failed;
     this.#durations[slot] = duration;
-    totals.addDuration(duration);
-
-    if (slowAt.length > 0) this.#markAllSlow(slot, slowAt);
-
+    if (totals.thresholds.length > 0 || slowAt.length > 0) this.#flagSlow(slot, full, slowAt);
     this.#next = slot + 1 === this.size ? 0 : slot + 1;
   }
 
-  /** Subtracts the share of the call in `slot`, the oldest, from the running totals. */
-  #evict(slot: number): void {
+  /**
+   * Sets the slow-call flags of `slot` to those of its new call. The old flags leave the totals
+   * if they were `counted` (a slot filling up may still hold flags from before a reset).
+   */
+  #flagSlow(slot: number, counted: boolean, slowAt: readonly number[]): void {
     const totals = this.#totals;
-    totals.failures -= this.#failed[slot] as number;
-    totals.addDuration(-(this.#durations[slot] as number));
-    const learned = totals.thresholds.length;
     const slow = this.#slow;
     const base = slot * this.#capacity;
-    for (let i = 0; i < learned; i++) {
-      if (slow[base + i] === 1) {
-        slow[base + i] = 0;
-        (totals.slow[i] as number)--;
-      }
+    for (let i = 0; i < totals.thresholds.length; i++) {
+      if (counted && slow[base + i] === 1) (totals.slow[i] as number)--;
+      slow[base + i] = 0;
     }
-  }
-
-  /** Takes an empty slot while the window fills up. */
-  #occupy(slot: number): void {
-    this.#totals.count++;
-    // The slot may still hold flags from before a reset.
-    const learned = this.#totals.thresholds.length;
-    const base = slot * this.#capacity;
-    for (let i = 0; i < learned; i++) this.#slow[base + i] = 0;
-  }
-
-  #markAllSlow(slot: number, slowAt: readonly number[]): void {
     for (let j = 0; j < slowAt.length; j++) this.#markSlow(slot, slowAt[j] as number);
   }
 

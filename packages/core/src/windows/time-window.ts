@@ -188,16 +188,13 @@ export class TimeWindow extends Window {
         this.#epochs[slot] = 0;
         totals.count -= this.#counts[slot] as number;
         totals.failures -= this.#failures[slot] as number;
-        totals.addDuration(-(this.#durations[slot] as number));
+        totals.removeDuration(this.#durations[slot] as number);
         const base = slot * this.#capacity;
         for (let i = 0; i < learned; i++) {
           (totals.slow[i] as number) -= this.#slow[base + i] as number;
         }
       }
-      if (totals.count === 0) {
-        totals.sum = 0;
-        totals.compensation = 0;
-      }
+      if (totals.count === 0) totals.clearDuration();
     }
     this.#head = id;
   }

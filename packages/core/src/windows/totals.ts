@@ -30,11 +30,18 @@ export function isBuiltIn(window: object): window is BuiltInWindow {
  *
  * @internal
  */
+/** `(x & WHOLE) === x` holds for the whole numbers 0 to 2^20 - 1 (and -0), for nothing else. */
+const WHOLE = 0xfffff;
+
 export class Totals implements Metric {
   count = 0;
   failures = 0;
-  // Neumaier-compensated sum, so that millions of add/subtract pairs of fractional durations do
-  // not drift.
+  // The summed duration, in two parts that never drift however many calls come and go:
+  // - `whole`: durations that are whole numbers below 2^20 (what `Date.now()` gives, up to about
+  //   17 minutes), summed exactly as long as the sum stays below 2^53, that is for 2^33 of them;
+  // - `sum` + `compensation`: every other duration, Neumaier-compensated, so that millions of
+  //   add/subtract pairs of fractional durations do not drift.
+  whole = 0;
   sum = 0;
   compensation = 0;
   /** Learned thresholds, append-only (snapshots share it), and the running count of each. */
@@ -50,7 +57,7 @@ export class Totals implements Metric {
   }
 
   get totalDuration(): number {
-    return this.count === 0 ? 0 : this.sum + this.compensation;
+    return this.count === 0 ? 0 : this.whole + (this.sum + this.compensation);
   }
 
   get failureRate(): number | undefined {
@@ -58,7 +65,9 @@ export class Totals implements Metric {
   }
 
   get avgDuration(): number | undefined {
-    return this.count === 0 ? undefined : (this.sum + this.compensation) / this.count;
+    return this.count === 0
+      ? undefined
+      : (this.whole + (this.sum + this.compensation)) / this.count;
   }
 
   get slowCounts(): ReadonlyMap<number, number> {
@@ -71,7 +80,30 @@ export class Totals implements Metric {
     return i === -1 ? 0 : (this.slow[i] as number) / this.count;
   }
 
+  /** Adds a call's duration to the summed duration. */
   addDuration(value: number): void {
+    if ((value & WHOLE) === value) this.whole += value;
+    else this.compensated(value);
+  }
+
+  /** Takes out a duration added before, from the same part of the sum it went into. */
+  removeDuration(value: number): void {
+    if ((value & WHOLE) === value) this.whole -= value;
+    else this.compensated(-value);
+  }
+
+  /** Takes `old` out of the summed duration and puts `value` in: one call replacing another. */
+  replaceDuration(old: number, value: number): void {
+    if ((old & WHOLE) === old && (value & WHOLE) === value) {
+      this.whole += value - old;
+    } else {
+      this.removeDuration(old);
+      this.addDuration(value);
+    }
+  }
+
+  /** Adds `value` to the compensated part. */
+  private compensated(value: number): void {
     const sum = this.sum;
     const total = sum + value;
     this.compensation +=
@@ -79,7 +111,13 @@ export class Totals implements Metric {
     this.sum = total;
   }
 
-  /** Index of a threshold learned now. */
+  /** Zeroes the summed duration (for a window that has just emptied). */
+  clearDuration(): void {
+    this.whole = 0;
+    this.sum = 0;
+    this.compensation = 0;
+  }
+
   learn(threshold: number): number {
     this.slow.push(0);
     return this.thresholds.push(threshold) - 1;
@@ -88,8 +126,7 @@ export class Totals implements Metric {
   clear(): void {
     this.count = 0;
     this.failures = 0;
-    this.sum = 0;
-    this.compensation = 0;
+    this.clearDuration();
     this.slow.fill(0);
   }
 

@@ -160,17 +160,44 @@ describe('windows/totals.ts', () => {
   });
 
   describe('compensated duration sum', () => {
-    it('keeps what a large duration after a small one rounds away: 1, 1e16, then zeros total 0', () => {
+    // Whole durations below 2^20 are summed apart, exactly (see Totals): these tests use
+    // fractional ones, which go through the compensated sum.
+    it('keeps what a large duration after a small one rounds away: 0.5, 1e16, then zeros total 0', () => {
       const window = new CountWindow(2);
-      for (const duration of [1, 1e16, 0, 0]) window.record(call(duration));
+      for (const duration of [0.5, 1e16, 0, 0]) window.record(call(duration));
       expect(window.metric(0).totalDuration).toBe(0);
     });
 
-    it('the live average a breaker hands AvgLatency is compensated: 2^53, 1, 1 average (2^53 + 2) / 3', () => {
-      // (2^53 + 2) / 3 rounds to 3002399751580331.5; without the compensation of the two 1s the
-      // average would be (2^53 - 2) / 3 or 2^53 / 3, below the threshold.
-      const threshold = 3_002_399_751_580_331;
-      expect((2 ** 53 + 2) / 3).toBeGreaterThan(threshold);
+    // A call replacing another moves its share between the exact whole sum and the compensated
+    // one: a difference taken in plain arithmetic would round.
+    it.each([
+      ['a whole duration replaces a long one: 1e16, then 3', 1, [1e16, 3], 3],
+      ['a long duration replaces a whole one: 1, then 2^53 + 2', 1, [1, 2 ** 53 + 2], 2 ** 53 + 2],
+      [
+        'fractions replace fractions next to a long one: 0.5, 1e16, 0.25, 0.25',
+        2,
+        [0.5, 1e16, 0.25, 0.25],
+        0.5,
+      ],
+    ])('%s totals exactly', (_, size, durations, total) => {
+      const window = new CountWindow(size);
+      for (const duration of durations) window.record(call(duration));
+      expect(window.metric(0).totalDuration).toBe(total);
+    });
+
+    it('an expired bucket leaves from the part of the sum it went into: 1, then 2^53 + 2 totals exactly', () => {
+      const window = new TimeWindow(1_000, { bucket: 1_000 });
+      window.record({ success: true, duration: 1, timestamp: 0, slowAt: [] });
+      window.record({ success: true, duration: 2 ** 53 + 2, timestamp: 1_000, slowAt: [] });
+      expect(window.metric(1_000).totalDuration).toBe(2 ** 53 + 2);
+    });
+
+    it('the live average a breaker hands AvgLatency is compensated: 2^52, 0.5, 0.5 average (2^52 + 1) / 3', () => {
+      // (2^52 + 1) / 3 rounds to 1501199875790165.75; without the compensation of the two 0.5s
+      // the average would be (2^52 - 1) / 3 or 2^52 / 3, below the threshold.
+      const threshold = 1_501_199_875_790_165.5;
+      expect((2 ** 52 + 1) / 3).toBeGreaterThan(threshold);
+      expect(2 ** 52 / 3).toBeLessThan(threshold);
       const clock = new FakeClock(0);
       const window = new CountWindow(3);
       const breaker = new CircuitBreaker({
@@ -181,8 +208,8 @@ describe('windows/totals.ts', () => {
         retry: new Always(),
         permit: new All(),
       });
-      for (const duration of [2 ** 53, 1, 1]) {
-        // Each call starts at 0: near 2^53 the clock itself could not tell 1 ms apart.
+      for (const duration of [2 ** 52, 0.5, 0.5]) {
+        // Each call starts at 0: near 2^52 the clock itself could not tell 0.5 ms apart.
         clock.set(0);
         breaker.call(() => clock.advance(duration));
       }
@@ -300,8 +327,9 @@ describe('windows/time-window.ts', () => {
 
   it('a window emptied bucket by bucket starts its duration sum afresh', () => {
     const window = new TimeWindow(3_000, { bucket: 1_000 });
+    // 1.5, not a whole number, goes into the compensated sum with 1e16 and leaves a residue there.
     window.record(call(1e16, [], 0));
-    window.record(call(1, [], 1_000));
+    window.record(call(1.5, [], 1_000));
     expect(window.metric(3_000).totalCount).toBe(1);
     window.record(call(0.1, [], 4_000));
     const metric = window.metric(4_000);

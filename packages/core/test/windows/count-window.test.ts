@@ -249,6 +249,29 @@ describe('CountWindow', () => {
     expect(metric.slowRate(5)).toBe(0);
   });
 
+  it('sums whole, fractional and long durations exactly as calls come and go', () => {
+    // Whole durations below 2^20 ms and the rest are summed apart (see Totals): a call of one kind
+    // replacing a call of the other must move its share between the two sums.
+    const window = new CountWindow(2);
+    const seen = [3, 0.25, 2 ** 20, 5.5, 7, 1, 2 ** 20 - 1].map((duration) => {
+      window.record(call(true, duration));
+      const metric = window.metric(0);
+      return [metric.totalDuration, metric.avgDuration];
+    });
+    expect(seen).toEqual([
+      [3, 3],
+      [3.25, 1.625],
+      [1_048_576.25, 524_288.125],
+      [1_048_581.5, 524_290.75],
+      [12.5, 6.25],
+      [8, 4],
+      [1_048_576, 524_288],
+    ]);
+    window.reset();
+    window.record(call(true, 0.5));
+    expect(window.metric(0).totalDuration).toBe(0.5);
+  });
+
   it('does not drift when fractional durations of mixed sizes come and go', () => {
     const window = new CountWindow(4);
     const durations = [1e9 + 0.1, 0.3, 12.7, 0.01];

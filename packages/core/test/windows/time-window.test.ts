@@ -53,6 +53,21 @@ describe('TimeWindow', () => {
     expect(metric.slowCounts).toEqual(new Map());
   });
 
+  it('sums whole, fractional and long durations exactly as buckets expire', () => {
+    // One call per bucket: whole durations below 2^20 ms and the rest are summed apart (see
+    // Totals), and an expiring bucket takes its share out of the right sum.
+    const window = new TimeWindow(2_000, { bucket: BUCKET });
+    const seen = [3, 0.25, 2 ** 20, 5.5, 7].map((duration, second) => {
+      window.record(call(second * BUCKET, duration));
+      return totals(window, second * BUCKET)[2];
+    });
+    expect(seen).toEqual([3, 3.25, 1_048_576.25, 1_048_581.5, 12.5]);
+    expect(totals(window, 5 * BUCKET)).toEqual([1, 0, 7]);
+    expect(totals(window, 6 * BUCKET)).toEqual([0, 0, 0]);
+    window.record(call(6 * BUCKET, 0.5));
+    expect(totals(window, 6 * BUCKET)).toEqual([1, 0, 0.5]);
+  });
+
   it('sums counts, failures and durations exactly', () => {
     const window = new TimeWindow(SIZE);
     window.record(call(1_000, 10, true));
