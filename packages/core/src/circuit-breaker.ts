@@ -4,8 +4,10 @@ import {
   type CircuitBreakerOptions,
   type GuardOptions,
   type Outcome,
+  type Ticket,
 } from './internal/breaker-core.js';
 import { methodGuard, type MethodGuard } from './internal/decorate.js';
+import type { State } from './state.js';
 
 const slice = Array.prototype.slice;
 
@@ -137,28 +139,34 @@ export class CircuitBreaker extends BreakerCore {
     const ranIn = this.state;
     const start = this.clock.now();
     let value: R;
+    // `undefined` for a promise returned, which is not judged.
+    let outcome: Outcome | undefined;
     try {
       value =
         args === undefined ? (fn as (this: This) => R).call(thisArg) : fn.apply(thisArg, args);
+      outcome = isThenable(value) ? undefined : this.judge(value);
     } catch (error) {
+      // What `fn` threw, or what `isFailureResult` (or a `then` getter) threw on its value.
       this.settle(ticket, ranIn, start, this.classify(error));
       throw error;
     }
-    if (isThenable(value)) {
-      Promise.resolve(value).then(undefined, noop);
-      this.settle(ticket, ranIn, start, IGNORED);
-      throw new TypeError(
-        `CircuitBreaker '${this.name}' guards synchronous functions, but the function returned a promise: use AsyncCircuitBreaker`,
-      );
-    }
-    let outcome: Outcome;
-    try {
-      outcome = this.judge(value);
-    } catch (error) {
-      this.settle(ticket, ranIn, start, this.classify(error));
-      throw error;
-    }
+    if (outcome === undefined) throw this.refuse(ticket, ranIn, start, value as PromiseLike<R>);
     this.settle(ticket, ranIn, start, outcome);
     return value;
+  }
+
+  /** Settles a call whose function returned a promise, and says what went wrong. */
+  private refuse(
+    ticket: Ticket,
+    ranIn: State,
+    start: number,
+    value: PromiseLike<unknown>,
+  ): TypeError {
+    // The promise is not awaited: keep its rejection from going unhandled.
+    Promise.resolve(value).then(undefined, noop);
+    this.settle(ticket, ranIn, start, IGNORED);
+    return new TypeError(
+      `CircuitBreaker '${this.name}' guards synchronous functions, but the function returned a promise: use AsyncCircuitBreaker`,
+    );
   }
 }

@@ -139,7 +139,11 @@ interface PlainPhase {
 }
 type Phase = OpenPhase | HalfOpenPhase | PlainPhase;
 
-/** The one trip context of a breaker on the allocation-free path (see `BreakerCore.context`). */
+/**
+ * The one trip context of a breaker on the allocation-free path (see `BreakerCore.context`). Its
+ * `metric` is the window's totals throughout, and its `state` is closed except while `record()`
+ * hands it to the tripper in another state.
+ */
 type LiveContext = { metric: Metric; state: State; consecutiveFailures: number };
 
 const PLAIN: { readonly [S in PlainPhase['state']]: PlainPhase } = {
@@ -375,11 +379,14 @@ export abstract class BreakerCore implements BreakerView {
    * when every slot is held past `halfOpenTimeout`.
    */
   protected admit(): Ticket | CallNotPermittedError {
+    // The closed state first, in a function small enough for the engine to inline.
     const phase = this.phase;
+    return phase === PLAIN.closed ? this.generation : this.admitIn(phase);
+  }
+
+  /** `admit()` in any state but closed. */
+  private admitIn(phase: Phase): Ticket | CallNotPermittedError {
     switch (phase.state) {
-      case State.CLOSED:
-      case State.METRICS_ONLY:
-        return this.generation;
       case State.DISABLED:
         return DISABLED;
       case State.FORCED_OPEN:
@@ -405,6 +412,8 @@ export abstract class BreakerCore implements BreakerView {
         phase.inFlight++;
         return this.generation;
       }
+      default: // metrics_only (closed is admitted by admit() itself)
+        return this.generation;
     }
   }
 
@@ -449,13 +458,17 @@ export abstract class BreakerCore implements BreakerView {
     const duration = now > start ? now - start : 0;
     if (this.delivery?.wantsCalls) this.emit(ranIn, OUTCOMES[outcome], duration);
     if (ticket !== this.generation) return;
-    const phase = this.phase;
-    if (phase === PLAIN.closed && this.context !== undefined) {
-      if (outcome !== IGNORED) this.recordClosed(outcome === SUCCESS, duration, now, this.context);
-    } else {
-      if (phase.state === State.HALF_OPEN) phase.inFlight--;
-      if (outcome !== IGNORED) this.record(outcome === SUCCESS, duration, now, phase);
+    if (this.phase !== PLAIN.closed || this.context === undefined) {
+      this.settleIn(this.phase, outcome, duration, now);
+    } else if (outcome !== IGNORED) {
+      this.recordClosed(outcome === SUCCESS, duration, now, this.context);
     }
+  }
+
+  /** `settle()` for a current call outside the common case of `recordClosed()`. */
+  private settleIn(phase: Phase, outcome: Outcome, duration: number, now: number): void {
+    if (phase.state === State.HALF_OPEN) phase.inFlight--;
+    if (outcome !== IGNORED) this.record(outcome === SUCCESS, duration, now, phase);
   }
 
   /**
@@ -473,8 +486,8 @@ export abstract class BreakerCore implements BreakerView {
     window[ADD](success, duration, now, slowAt);
     const failures = success ? 0 : this.consecutiveFailures + 1;
     this.consecutiveFailures = failures;
-    context.metric = window[LIVE](now);
-    context.state = State.CLOSED;
+    // `context.metric` is the window's totals, already current for `now` (see BuiltInWindow), and
+    // `context.state` is closed whenever `record()` is not using the context.
     context.consecutiveFailures = failures;
     if (this.tripper.shouldTrip(context)) this.transition(State.OPEN, now);
   }
@@ -498,6 +511,7 @@ export abstract class BreakerCore implements BreakerView {
       context.state = phase.state;
       context.consecutiveFailures = this.consecutiveFailures;
       trip = this.tripper.shouldTrip(context);
+      context.state = State.CLOSED;
     } else {
       metric = this.window.metric(now);
       trip = this.tripper.shouldTrip({

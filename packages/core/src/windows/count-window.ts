@@ -80,9 +80,7 @@ export class CountWindow extends Window {
       totals.failures += failed - (this.#failed[slot] as number);
       totals.replaceDuration(this.#durations[slot] as number, duration);
     } else {
-      totals.count++;
-      totals.failures += failed;
-      totals.addDuration(duration);
+      totals.add(failed, duration);
     }
     this.#failed[slot] = failed;
     this.#durations[slot] = duration;

@@ -12,6 +12,9 @@ export const LIVE = Symbol('live');
 /**
  * A window the breaker may drive through {@link ADD} and {@link LIVE}: one of the built-in
  * windows, not a subclass (a subclass may override `record` or `metric`, and must be called).
+ * {@link LIVE} returns the same totals for the window's whole life, and after
+ * `[ADD](…, timestamp, …)` they are already current for `timestamp`: the breaker reads them
+ * after a call without asking again.
  */
 export interface BuiltInWindow {
   [ADD](success: boolean, duration: number, timestamp: number, slowAt: readonly number[]): void;
@@ -78,6 +81,13 @@ export class Totals implements Metric {
     if (this.count === 0) return undefined;
     const i = this.thresholds.indexOf(threshold);
     return i === -1 ? 0 : (this.slow[i] as number) / this.count;
+  }
+
+  /** Counts one more call, `failed` (0 or 1), that took `duration`. */
+  add(failed: number, duration: number): void {
+    this.count++;
+    this.failures += failed;
+    this.addDuration(duration);
   }
 
   /** Adds a call's duration to the summed duration. */

@@ -573,6 +573,19 @@ describe('CircuitBreaker given a promise-returning function', () => {
     expect(breaker.info().metrics.totalCount).toBe(0);
   });
 
+  it('counts a value whose then getter throws as a failure, and throws what the getter threw', () => {
+    const breaker = new CircuitBreaker(options(new FakeClock()));
+    const boom = new Error('then getter');
+    const value = {
+      get then(): never {
+        throw boom;
+      },
+    };
+    expect(thrownBy(() => breaker.call(() => value))).toBe(boom);
+    // FailureStreak(1): the failure recorded opens the breaker.
+    expect(breaker.state).toBe('open');
+  });
+
   it('leaves no unhandled rejection behind (jest fails the test that leaves one)', async () => {
     const breaker = new CircuitBreaker(options(new FakeClock()));
     const error = thrownBy(() => breaker.call(rejectWithBoom));

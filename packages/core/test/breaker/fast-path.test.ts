@@ -128,6 +128,26 @@ describe.each(WINDOWS)('%s', (_, makeWindow) => {
   );
 });
 
+describe('the reused context', () => {
+  it('is handed to the tripper as closed again once half-open has closed the breaker', () => {
+    // The default tripper trips on a failure in half-open (HalfOpened and FailureStreak(1)): a
+    // context still saying half_open would trip the closed breaker on its first failure.
+    const clock = new FakeClock(0);
+    const breaker = new CircuitBreaker({ name: 'reused', clock, retry: new Always() });
+    breaker.forceOpen();
+    breaker.reset();
+    const fail = () => {
+      throw new Error('down');
+    };
+    for (let i = 0; i < 100; i++) expect(() => breaker.call(fail)).toThrow('down');
+    expect(breaker.state).toBe('open');
+    expect(breaker.call(() => 1)).toBe(1); // the probe, in half_open, closes it
+    expect(breaker.state).toBe('closed');
+    expect(() => breaker.call(fail)).toThrow('down');
+    expect(breaker.info()).toMatchObject({ state: 'closed', consecutiveFailures: 1 });
+  });
+});
+
 describe('which breakers take the general path', () => {
   /** Keeps every metric it is given, as a tripper computing a trend might. */
   class Keeping extends FailureRate {
