@@ -26,6 +26,9 @@ export function isBuiltIn(window: object): window is BuiltInWindow {
   return Object.prototype.hasOwnProperty.call(Object.getPrototypeOf(window), LIVE);
 }
 
+/** `(x & WHOLE) === x` holds for the whole numbers 0 to 2^20 - 1 (and -0), for nothing else. */
+const WHOLE = 0xfffff;
+
 /**
  * The running totals of a window (count, failures, summed duration, slow calls per learned
  * threshold), readable as a {@link Metric} that follows them. `snapshot()` freezes them into the
@@ -33,9 +36,6 @@ export function isBuiltIn(window: object): window is BuiltInWindow {
  *
  * @internal
  */
-/** `(x & WHOLE) === x` holds for the whole numbers 0 to 2^20 - 1 (and -0), for nothing else. */
-const WHOLE = 0xfffff;
-
 export class Totals implements Metric {
   count = 0;
   failures = 0;
@@ -128,6 +128,7 @@ export class Totals implements Metric {
     this.compensation = 0;
   }
 
+  /** Index of a threshold learned now. */
   learn(threshold: number): number {
     this.slow.push(0);
     return this.thresholds.push(threshold) - 1;
