@@ -7,6 +7,7 @@ import {
   type Ticket,
 } from './internal/breaker-core.js';
 import { methodGuard, type MethodGuard } from './internal/decorate.js';
+import type { State } from './state.js';
 
 const slice = Array.prototype.slice;
 import { integerAtLeast, positiveOrInfinity } from './internal/validate.js';
@@ -137,23 +138,34 @@ export class AsyncCircuitBreaker extends BreakerCore {
   ): Promise<R> {
     const ticket = this.admit();
     if (typeof ticket !== 'number') return rejectSoon(ticket);
-    return this.runAdmitted(ticket, thisArg, fn, args);
-  }
-
-  private async runAdmitted<This, A extends unknown[], R>(
-    ticket: Ticket,
-    thisArg: This,
-    fn: (this: This, ...args: A) => R | PromiseLike<R>,
-    args: A | undefined,
-  ): Promise<R> {
     const ranIn = this.state;
     const start = this.clock.now();
+    // `fn` is called here rather than in the async function below, which then keeps less across
+    // its `await` (a smaller frame to allocate on every call).
+    let pending: R | PromiseLike<R>;
+    try {
+      pending =
+        args === undefined
+          ? (fn as (this: This) => R | PromiseLike<R>).call(thisArg)
+          : fn.apply(thisArg, args);
+    } catch (error) {
+      this.settle(ticket, ranIn, start, this.classify(error));
+      return Promise.reject(error);
+    }
+    return this.settleWhenDone(ticket, ranIn, start, pending);
+  }
+
+  /** Awaits what the guarded function returned, then settles the call. */
+  private async settleWhenDone<R>(
+    ticket: Ticket,
+    ranIn: State,
+    start: number,
+    pending: R | PromiseLike<R>,
+  ): Promise<R> {
     let value: R;
     let outcome: Outcome;
     try {
-      value = await (args === undefined
-        ? (fn as (this: This) => R | PromiseLike<R>).call(thisArg)
-        : fn.apply(thisArg, args));
+      value = await pending;
       outcome = this.judge(value);
     } catch (error) {
       this.settle(ticket, ranIn, start, this.classify(error));
