@@ -12,7 +12,7 @@ import { FailureRate } from '../trippers/failure-rate.js';
 import { FailureStreak } from '../trippers/failure-streak.js';
 import { HalfOpened } from '../trippers/half-opened.js';
 import { MinRequests } from '../trippers/min-requests.js';
-import { isPure, type TripContext, type Tripper } from '../trippers/tripper.js';
+import { IN_CLOSED, isPure, type TripContext, type Tripper } from '../trippers/tripper.js';
 import type {
   BreakerView,
   CallEvent,
@@ -225,6 +225,11 @@ export abstract class BreakerCore implements BreakerView {
    * holding an immutable snapshot, which a custom tripper may keep.
    */
   private readonly context: LiveContext | undefined;
+  /**
+   * With `context`: what the tripper comes to in the closed state (see `IN_CLOSED`), which
+   * `recordClosed()` consults instead: `false` if it cannot trip there.
+   */
+  private readonly closedTripper: Tripper | boolean;
 
   private phase: Phase = PLAIN.closed;
   private generation = 0;
@@ -289,6 +294,7 @@ export abstract class BreakerCore implements BreakerView {
       isBuiltIn(this.window) && isPure(this.tripper)
         ? { metric: this.window[LIVE](this.changedAt), state: State.CLOSED, consecutiveFailures: 0 }
         : undefined;
+    this.closedTripper = this.context === undefined ? false : this.tripper[IN_CLOSED]();
     if (o.listeners !== undefined) {
       if (!Array.isArray(o.listeners)) {
         throw new TypeError(`listeners must be an array, got ${show(o.listeners)}`);
@@ -489,7 +495,10 @@ export abstract class BreakerCore implements BreakerView {
     // `context.metric` is the window's totals, already current for `now` (see BuiltInWindow), and
     // `context.state` is closed whenever `record()` is not using the context.
     context.consecutiveFailures = failures;
-    if (this.tripper.shouldTrip(context)) this.transition(State.OPEN, now);
+    const tripper = this.closedTripper;
+    if (tripper === true || (tripper !== false && tripper.shouldTrip(context))) {
+      this.transition(State.OPEN, now);
+    }
   }
 
   private record(success: boolean, duration: number, now: number, phase: Phase): void {

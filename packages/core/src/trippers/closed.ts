@@ -1,5 +1,5 @@
 import { State } from '../state.js';
-import { PURE, Tripper, type TripContext } from './tripper.js';
+import { IN_CLOSED, PURE, Tripper, type TripContext } from './tripper.js';
 
 /**
  * A tripper that is true while the breaker is closed: combine it with another to make a rule
@@ -22,6 +22,11 @@ export class Closed extends Tripper {
 
   /** @internal */
   [PURE](): boolean {
+    return true;
+  }
+
+  /** @internal See `IN_CLOSED`: it always trips in closed. */
+  override [IN_CLOSED](): boolean {
     return true;
   }
 }

@@ -1,5 +1,5 @@
 import { State } from '../state.js';
-import { PURE, Tripper, type TripContext } from './tripper.js';
+import { IN_CLOSED, PURE, Tripper, type TripContext } from './tripper.js';
 
 /**
  * A tripper that is true while the breaker is half_open: combine it with another to make a rule
@@ -21,5 +21,10 @@ export class HalfOpened extends Tripper {
   /** @internal */
   [PURE](): boolean {
     return true;
+  }
+
+  /** @internal See `IN_CLOSED`: it never trips in closed. */
+  override [IN_CLOSED](): boolean {
+    return false;
   }
 }

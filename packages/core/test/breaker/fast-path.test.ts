@@ -14,6 +14,7 @@ import {
   type TripContext,
 } from '@fluxgate/core/trippers';
 import { CountWindow, TimeWindow, type Window } from '@fluxgate/core/windows';
+import { IN_CLOSED } from '../../src/trippers/tripper';
 import { Totals } from '../../src/windows/totals';
 import { FakeClock } from '../support/fake-clock';
 import { RecordingListener } from '../support/recording-listener';
@@ -145,6 +146,74 @@ describe('the reused context', () => {
     expect(breaker.state).toBe('closed');
     expect(() => breaker.call(fail)).toThrow('down');
     expect(breaker.info()).toMatchObject({ state: 'closed', consecutiveFailures: 1 });
+  });
+});
+
+describe('what a pure tripper comes to in the closed state (IN_CLOSED)', () => {
+  const streak = new FailureStreak(2);
+  const rate = new FailureRate(0.5);
+  const inClosed = (tripper: Tripper) => tripper[IN_CLOSED]();
+
+  it.each([
+    ['HalfOpened: never trips', new HalfOpened(), false],
+    ['Closed: always trips', new Closed(), true],
+    ['a rule that reads no state: itself', streak, streak],
+    ['HalfOpened and x: never', new HalfOpened().and(streak), false],
+    ['x and HalfOpened: never', streak.and(new HalfOpened()), false],
+    ['Closed and x: x', new Closed().and(streak), streak],
+    ['x and Closed: x', streak.and(new Closed()), streak],
+    ['HalfOpened or x: x', new HalfOpened().or(streak), streak],
+    ['x or HalfOpened: x', streak.or(new HalfOpened()), streak],
+    ['Closed or x: always', new Closed().or(streak), true],
+    ['x or Closed: always', streak.or(new Closed()), true],
+  ] as [string, Tripper, Tripper | boolean][])('%s', (_, tripper, expected) => {
+    expect(inClosed(tripper)).toBe(expected);
+  });
+
+  it('keeps a combination whose parts all stay as they are, itself', () => {
+    const and = streak.and(rate);
+    const or = streak.or(rate);
+    expect(inClosed(and)).toBe(and);
+    expect(inClosed(or)).toBe(or);
+  });
+
+  it('reduces the default tripper to its closed-state rule, the same object (nothing is built)', () => {
+    const closedRule = new MinRequests(100).and(new FailureRate(0.5));
+    expect(inClosed(closedRule.or(new HalfOpened().and(new FailureStreak(1))))).toBe(closedRule);
+  });
+
+  it('rebuilds a combination whose part changed, deciding as the whole does in closed', () => {
+    const context = (consecutiveFailures: number): TripContext => ({
+      metric: new CountWindow(1).metric(0),
+      state: 'closed',
+      consecutiveFailures,
+    });
+    for (const tripper of [
+      streak.and(new Closed().and(new FailureStreak(3))),
+      streak.or(new HalfOpened().or(new FailureStreak(3))),
+    ]) {
+      const reduced = inClosed(tripper) as Tripper;
+      expect(reduced).toBeInstanceOf(Tripper);
+      expect(reduced).not.toBe(tripper);
+      expect([1, 2, 3].map((n) => reduced.shouldTrip(context(n)))).toEqual(
+        [1, 2, 3].map((n) => tripper.shouldTrip(context(n))),
+      );
+    }
+  });
+
+  it('a breaker whose tripper cannot trip in closed stays closed through any failures', () => {
+    const breaker = new CircuitBreaker({ name: 'never', tripper: new HalfOpened() });
+    const fail = () => {
+      throw new Error('down');
+    };
+    for (let i = 0; i < 200; i++) expect(() => breaker.call(fail)).toThrow('down');
+    expect(breaker.info()).toMatchObject({ state: 'closed', consecutiveFailures: 200 });
+  });
+
+  it('a breaker whose tripper always trips in closed opens on its first call', () => {
+    const breaker = new CircuitBreaker({ name: 'always', tripper: new Closed() });
+    expect(breaker.call(() => 1)).toBe(1);
+    expect(breaker.state).toBe('open');
   });
 });
 
