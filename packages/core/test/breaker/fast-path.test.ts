@@ -190,7 +190,9 @@ describe('what a pure tripper comes to in the closed state (IN_CLOSED)', () => {
     });
     for (const tripper of [
       streak.and(new Closed().and(new FailureStreak(3))),
+      new Closed().and(new FailureStreak(3)).and(streak),
       streak.or(new HalfOpened().or(new FailureStreak(3))),
+      new HalfOpened().or(new FailureStreak(3)).or(streak),
     ]) {
       const reduced = inClosed(tripper) as Tripper;
       expect(reduced).toBeInstanceOf(Tripper);
