@@ -46,7 +46,7 @@ export const NOTES = {
   'prometheus-scrape':
     "Measured by the slot against `@fluxgate/prometheus` as it stands: the listener's registry does more per scrape than a registry holding the same series directly. The ratio sits near the limit and moves between runs with the package unchanged: 0.98× in the previous round's results, 1.01× and 1.07× in two full runs of this round before the one above, and 1.00×, 1.04× and 1.04× when the scrape cases run alone.",
   'heap-per-breaker':
-    'Was about 3.1 KB before the first round of work; see "Changes to @fluxgate/core" below. The allocation-free call path added about 40 bytes (the reused trip context), and the exact integer duration sum about 20 more.',
+    'Was about 3.1 KB before the first round of work; see "Changes to @fluxgate/core" below. The allocation-free call path added about 40 bytes (the reused trip context), and the exact integer duration sum and closed-state tripper of the later round about 60 more (1,771 → 1,831 B).',
 };
 
 /** What was changed in @fluxgate/core for these figures, with the effect measured at the time. */
