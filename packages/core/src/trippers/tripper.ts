@@ -100,6 +100,27 @@ function union(a: readonly number[], b: readonly number[]): readonly number[] {
   return [...new Set([...a, ...b])].sort((x, y) => x - y);
 }
 
+/**
+ * The closed-state form (see {@link IN_CLOSED}) of `combined`, which joins `left` and `right`:
+ * `decisive` is the answer of one side that decides the whole (`false` for and, `true` for or);
+ * a side that comes to the other answer leaves the other side alone.
+ */
+function inClosed(
+  combined: Tripper,
+  left: Tripper,
+  right: Tripper,
+  decisive: boolean,
+  combine: (left: Tripper, right: Tripper) => Tripper,
+): Tripper | boolean {
+  const l = left[IN_CLOSED]();
+  const r = right[IN_CLOSED]();
+  if (l === decisive || r === decisive) return decisive;
+  // A side left as a boolean came to the other answer.
+  if (typeof l === 'boolean') return r;
+  if (typeof r === 'boolean') return l;
+  return l === left && r === right ? combined : combine(l, r);
+}
+
 class AndTripper extends Tripper {
   constructor(
     private readonly left: Tripper,
@@ -116,12 +137,7 @@ class AndTripper extends Tripper {
   }
   /** @internal */
   override [IN_CLOSED](): Tripper | boolean {
-    const left = this.left[IN_CLOSED]();
-    const right = this.right[IN_CLOSED]();
-    if (left === false || right === false) return false;
-    if (left === true) return right;
-    if (right === true) return left;
-    return left === this.left && right === this.right ? this : new AndTripper(left, right);
+    return inClosed(this, this.left, this.right, false, (l, r) => new AndTripper(l, r));
   }
   override slowThresholds(): readonly number[] {
     return union(this.left.slowThresholds(), this.right.slowThresholds());
@@ -144,12 +160,7 @@ class OrTripper extends Tripper {
   }
   /** @internal */
   override [IN_CLOSED](): Tripper | boolean {
-    const left = this.left[IN_CLOSED]();
-    const right = this.right[IN_CLOSED]();
-    if (left === true || right === true) return true;
-    if (left === false) return right;
-    if (right === false) return left;
-    return left === this.left && right === this.right ? this : new OrTripper(left, right);
+    return inClosed(this, this.left, this.right, true, (l, r) => new OrTripper(l, r));
   }
   override slowThresholds(): readonly number[] {
     return union(this.left.slowThresholds(), this.right.slowThresholds());
