@@ -256,11 +256,17 @@ describe('windows/count-window.ts', () => {
     ]);
   });
 
-  it('after a reset, the slow flags of the calls before it are not subtracted again', () => {
+  /** A window of 2 whose slots both held a call slow for 100 and 200, then reset. */
+  function resetAfterSlowCalls(): CountWindow {
     const window = new CountWindow(2);
     window.record(call(250, [100, 200]));
     window.record(call(250, [100, 200]));
     window.reset();
+    return window;
+  }
+
+  it('after a reset, the slow flags of the calls before it are not subtracted again', () => {
+    const window = resetAfterSlowCalls();
     for (let i = 0; i < 4; i++) window.record(call(10));
     expect([...window.metric(0).slowCounts]).toEqual([
       [100, 0],
@@ -269,10 +275,7 @@ describe('windows/count-window.ts', () => {
   });
 
   it('after a reset, a slow call in a slot that held one before counts', () => {
-    const window = new CountWindow(2);
-    window.record(call(250, [100, 200]));
-    window.record(call(250, [100, 200]));
-    window.reset();
+    const window = resetAfterSlowCalls();
     window.record(call(10));
     window.record(call(250, [100, 200]));
     expect([...window.metric(0).slowCounts]).toEqual([
