@@ -1,6 +1,7 @@
 import type { CallNotPermittedError } from './call-not-permitted-error.js';
 import {
   BreakerCore,
+  timeBy,
   type AsyncCircuitBreakerOptions,
   type GuardOptions,
   type Outcome,
@@ -139,7 +140,7 @@ export class AsyncCircuitBreaker extends BreakerCore {
     const ticket = this.admit();
     if (typeof ticket !== 'number') return rejectSoon(ticket);
     const ranIn = this.state;
-    const start = this.clock.now();
+    const start = timeBy(this.clock);
     // `fn` is called here rather than in the async function below, which then keeps less across
     // its `await` (a smaller frame to allocate on every call).
     let pending: R | PromiseLike<R>;

@@ -1,6 +1,7 @@
 import {
   BreakerCore,
   IGNORED,
+  timeBy,
   type CircuitBreakerOptions,
   type GuardOptions,
   type Outcome,
@@ -137,7 +138,7 @@ export class CircuitBreaker extends BreakerCore {
     const ticket = this.admit();
     if (typeof ticket !== 'number') throw ticket;
     const ranIn = this.state;
-    const start = this.clock.now();
+    const start = timeBy(this.clock);
     let value: R;
     // `undefined` for a promise returned, which is not judged.
     let outcome: Outcome | undefined;

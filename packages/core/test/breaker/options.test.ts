@@ -191,3 +191,50 @@ describe('AsyncCircuitBreaker-only options', () => {
     expect(() => build({ name: 'payment_api', ...extra })).not.toThrow();
   });
 });
+
+describe('the default clock', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each(breakers)(
+    '%s reads Date.now() at each call, for durations and for the wait while open',
+    async (_breaker, build) => {
+      let now = 1_000;
+      jest.spyOn(Date, 'now').mockImplementation(() => now);
+      const breaker = build({
+        name: 'x',
+        tripper: new FailureStreak(2),
+        retry: new Cooldown(500),
+      }) as CircuitBreaker | AsyncCircuitBreaker;
+      // Sync or async alike: a call that takes `ms` of the mocked clock, then returns or throws.
+      const call = (ms: number, fail = false) =>
+        Promise.resolve().then(() =>
+          breaker.call(() => {
+            now += ms;
+            if (fail) throw new Error('down');
+            return 'ok';
+          }),
+        );
+
+      await expect(call(250)).resolves.toBe('ok');
+      expect(breaker.info()).toMatchObject({ changedAt: 1_000, metrics: { totalDuration: 250 } });
+      now = 2_000;
+      await expect(call(40, true)).rejects.toThrow('down');
+      await expect(call(10, true)).rejects.toThrow('down');
+      expect(breaker.info()).toMatchObject({ state: 'open', changedAt: 2_050, retryAt: 2_550 });
+      now = 2_300;
+      await expect(call(1)).rejects.toMatchObject({ state: 'open', retryAfter: 250 });
+    },
+  );
+
+  it('is not the clock of another breaker in the same process', () => {
+    const clock = new FakeClock(5_000);
+    const other = new CircuitBreaker({ name: 'other', clock });
+    let now = 1_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    const breaker = new CircuitBreaker({ name: 'x' });
+    other.call(() => clock.advance(7));
+    breaker.call(() => (now += 3));
+    expect(other.info().metrics.totalDuration).toBe(7);
+    expect(breaker.info().metrics.totalDuration).toBe(3);
+  });
+});
