@@ -59,6 +59,10 @@ async function sizes(source) {
     minify: true,
     format: 'esm',
     platform: 'node',
+    // A package's ES module build before its CommonJS one, as bundlers that emit ES modules pick
+    // it (esbuild's node default reads `main` first): cockatiel ships both without an `exports`
+    // map, and its CommonJS build cannot be tree-shaken.
+    mainFields: ['module', 'main'],
     target: 'es2022',
     write: false,
     metafile: true,
