@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs every check of the repository: build, typecheck, lint,
-# format, package checks (publint, attw) and jest. Needs Node 20 and npm; installs pnpm and the
-# Debian packages the tests use when they are missing. Runs every step even after a failure, so
-# the summary is complete, and ends with one line `N passed, N failed` (each non-jest step is one
-# check, each jest test is one). Exits 1 when anything failed.
+# format, package checks (publint, attw), jest and a smoke run of the benchmark. Needs Node 20
+# and npm; installs pnpm and the Debian packages the tests use when they are missing. Runs every
+# step even after a failure, so the summary is complete, and ends with one line
+# `N passed, N failed` (each non-jest step is one check, each jest test is one). Exits 1 when
+# anything failed.
 #
 # Usage: bash scripts/test.sh
 set -uo pipefail
@@ -166,6 +167,9 @@ step "lint" pnpm exec eslint .
 step "format" pnpm exec prettier --check .
 package_checks
 run_jest
+# One short round of every benchmark case: the benchmark still runs and reports every target (no
+# timing is judged here).
+step "bench smoke run" pnpm --filter @fluxgate/bench run smoke
 
 echo
 echo "=== summary"
