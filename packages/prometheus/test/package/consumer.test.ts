@@ -1,0 +1,275 @@
+/**
+ * The published package as a user gets it: @fluxgate/core and @fluxgate/prometheus are built and
+ * packed from a copy of the repository, and installed with npm (offline) into a fresh project
+ * together with prom-client, the peer dependency the user brings. prom-client and its own
+ * dependencies are packed from the copies this repository installed, so the install needs no
+ * network. The project then uses the listener from ESM and CommonJS with plain `node`, and is
+ * type-checked with TypeScript 6 and 5.9. Nothing here uses the sources or the jest module mapping.
+ */
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import path from 'node:path';
+import {
+  ROOT,
+  SLOW,
+  buildAndPack,
+  compilerOf,
+  installTarballs,
+  makeScratch,
+  run,
+  stageWorkspace,
+  tarballsIn,
+  typeCheck,
+  type Scratch,
+} from '../../../../test-support/package-consumer';
+
+/** The folder Node would load `name` from, looking up from `from` (a package's own folder). */
+function packageDir(name: string, from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (existsSync(path.join(candidate, 'package.json'))) return realpathSync(candidate);
+    if (path.dirname(dir) === dir) throw new Error(`${name} is not installed above ${from}`);
+  }
+}
+
+/** `dir`'s package and every package it depends on, each once, by name. */
+function withDependencies(dir: string, found = new Map<string, string>()): Map<string, string> {
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+    name: string;
+    dependencies?: Record<string, string>;
+  };
+  if (found.has(manifest.name)) return found;
+  found.set(manifest.name, dir);
+  for (const name of Object.keys(manifest.dependencies ?? {})) {
+    withDependencies(packageDir(name, dir), found);
+  }
+  return found;
+}
+
+const PROM_CLIENT = packageDir('prom-client', path.join(ROOT, 'packages/prometheus'));
+
+let scratch: Scratch | undefined;
+let app: string;
+
+beforeAll(async () => {
+  scratch = makeScratch('fluxgate-prometheus-consumer-');
+  app = scratch.app;
+  const { core, prometheus } = stageWorkspace(scratch.stage, ['core', 'prometheus']);
+  // What `pnpm install` would link for the build: the built core, and prom-client for its types.
+  mkdirSync(path.join(prometheus, 'node_modules/@fluxgate'), { recursive: true });
+  symlinkSync(core, path.join(prometheus, 'node_modules/@fluxgate/core'), 'dir');
+  symlinkSync(PROM_CLIENT, path.join(prometheus, 'node_modules/prom-client'), 'dir');
+
+  await buildAndPack(core, scratch.pack);
+  await buildAndPack(prometheus, scratch.pack);
+  const ours = tarballsIn(scratch.pack);
+  expect(ours).toEqual([
+    expect.stringMatching(/^fluxgate-core-/),
+    expect.stringMatching(/^fluxgate-prometheus-/),
+  ]);
+  // The user's prom-client, and what it needs, as npm would fetch them.
+  for (const dir of withDependencies(PROM_CLIENT).values()) {
+    await run(
+      'npm',
+      ['pack', dir, '--pack-destination', scratch.pack, '--ignore-scripts', '--offline'],
+      scratch.work,
+    );
+  }
+  await installTarballs(scratch, 'fluxgate-prometheus-consumer', tarballsIn(scratch.pack));
+}, SLOW);
+
+afterAll(() => {
+  if (scratch) rmSync(scratch.work, { recursive: true, force: true });
+});
+
+describe('the packed package.json', () => {
+  it('depends on @fluxgate/core by version, and on prom-client as a peer only', () => {
+    const manifest = JSON.parse(
+      readFileSync(path.join(app, 'node_modules/@fluxgate/prometheus/package.json'), 'utf8'),
+    ) as {
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+    };
+    expect(manifest.dependencies).toEqual({ '@fluxgate/core': '^0.0.0' });
+    expect(manifest.peerDependencies).toEqual({ 'prom-client': '>=14' });
+  });
+
+  it("leaves one prom-client in the project: the user's", () => {
+    expect(existsSync(path.join(app, 'node_modules/prom-client/package.json'))).toBe(true);
+    expect(
+      existsSync(path.join(app, 'node_modules/@fluxgate/prometheus/node_modules/prom-client')),
+    ).toBe(false);
+  });
+});
+
+/**
+ * Shared by the ESM and the CommonJS consumer: `core`, `prom`, `other` (the package's build in the
+ * other module format), `promClient`, `assert` and `resolve` are in scope.
+ */
+const RUNTIME_CHECKS = `
+const line = (text, series) => text.split('\\n').find((l) => l.startsWith(series + ' '));
+
+// The default registry is the user's own prom-client's: the listener found the peer.
+const byDefault = new prom.PrometheusListener();
+const first = new core.CircuitBreaker({ name: 'by_default', listeners: [byDefault] });
+first.forceOpen();
+const defaults = await promClient.register.metrics();
+assert.equal(line(defaults, 'circuit_breaker_state{circuit_name="by_default",state="forced_open"}'), 'circuit_breaker_state{circuit_name="by_default",state="forced_open"} 1');
+byDefault.close();
+assert.equal((await promClient.register.metrics()).includes('circuit_breaker'), false);
+
+// A registry of its own, with call metrics; a listener of the other build shares its series.
+const registry = new promClient.Registry();
+const listener = new prom.PrometheusListener({ registry, calls: true });
+const twin = new other.PrometheusListener({ registry, calls: true });
+let now = 1_700_000_000_000;
+const breaker = new core.CircuitBreaker({ name: 'payment_api', listeners: [listener, twin], clock: { now: () => now } });
+breaker.call(() => (now += 250));
+breaker.forceOpen();
+const text = await registry.metrics();
+for (const [series, value] of [
+  ['circuit_breaker_state{circuit_name="payment_api",state="forced_open"}', 1],
+  ['circuit_breaker_state{circuit_name="payment_api",state="closed"}', 0],
+  ['circuit_breaker_state_transition_total{circuit_name="payment_api",old_state="closed",new_state="forced_open"}', 1],
+  ['circuit_breaker_state_transition_total{circuit_name="payment_api",old_state="closed",new_state="open"}', 0],
+  ['circuit_breaker_calls_total{circuit_name="payment_api",outcome="success"}', 1],
+  ['circuit_breaker_call_duration_seconds_sum{circuit_name="payment_api",outcome="success"}', 0.25],
+  ['circuit_breaker_call_duration_seconds_count{circuit_name="payment_api",outcome="success"}', 1],
+]) {
+  assert.equal(line(text, series), series + ' ' + value);
+}
+assert.deepEqual(prom.DEFAULT_DURATION_BUCKETS, other.DEFAULT_DURATION_BUCKETS);
+listener.close();
+twin.close();
+assert.equal(await registry.metrics(), '\\n');
+
+// The dashboard and the alert rules ship with the package.
+const dashboard = JSON.parse(readFileSync(resolve('@fluxgate/prometheus/grafana/dashboard.json'), 'utf8'));
+assert.ok(dashboard.panels.length > 0);
+assert.match(readFileSync(resolve('@fluxgate/prometheus/alerts/rules.yml'), 'utf8'), /circuit_breaker_state/);
+`;
+
+const ESM_CONSUMER = `import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import promClient from 'prom-client';
+import * as core from '@fluxgate/core';
+import * as prom from '@fluxgate/prometheus';
+const require = createRequire(import.meta.url);
+const other = require('@fluxgate/prometheus');
+const resolve = (name) => require.resolve(name);
+assert.deepEqual(Object.keys(prom).sort(), ['DEFAULT_DURATION_BUCKETS', 'PrometheusListener']);
+assert.notEqual(prom.PrometheusListener, other.PrometheusListener);
+${RUNTIME_CHECKS}
+console.log('esm ok');
+`;
+
+const CJS_CONSUMER = `'use strict';
+const assert = require('node:assert/strict');
+const { readFileSync } = require('node:fs');
+const promClient = require('prom-client');
+const core = require('@fluxgate/core');
+const prom = require('@fluxgate/prometheus');
+const resolve = (name) => require.resolve(name);
+(async () => {
+const other = await import('@fluxgate/prometheus');
+assert.deepEqual(Object.keys(prom).sort(), ['DEFAULT_DURATION_BUCKETS', 'PrometheusListener']);
+assert.notEqual(prom.PrometheusListener, other.PrometheusListener);
+${RUNTIME_CHECKS}
+console.log('cjs ok');
+})().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+`;
+
+describe('runtime, with node', () => {
+  it.each([
+    ['ESM', 'consumer.mjs', ESM_CONSUMER, 'esm ok'],
+    ['CommonJS', 'consumer.cjs', CJS_CONSUMER, 'cjs ok'],
+  ])(
+    "%s: exports to the user's prom-client, shares a registry with the other build, and exits",
+    async (_label, file, text, ok) => {
+      writeFileSync(path.join(app, file), text);
+      expect((await run(process.execPath, [file], app)).stdout.trim()).toBe(ok);
+    },
+    SLOW,
+  );
+});
+
+/** A TypeScript consumer of every public name, as a user would write it. */
+const TS_CONSUMER = `import { CircuitBreaker } from '@fluxgate/core';
+import {
+  DEFAULT_DURATION_BUCKETS,
+  PrometheusListener,
+  type CallMetricsOptions,
+  type MetricsRegistry,
+  type PrometheusListenerOptions,
+} from '@fluxgate/prometheus';
+import { Registry, register } from 'prom-client';
+
+const registry: MetricsRegistry = new Registry();
+const calls: CallMetricsOptions = { buckets: [...DEFAULT_DURATION_BUCKETS, 60] };
+const options: PrometheusListenerOptions[] = [{}, { registry: register }, { registry, calls }, { calls: true }];
+const listeners = options.map((o) => new PrometheusListener(o));
+const breaker = new CircuitBreaker({ name: 'payment_api', listeners });
+const closed: boolean = listeners[0]!.closed;
+for (const listener of listeners) listener.close();
+// @ts-expect-error: calls takes true, false or { buckets }
+const wrong: PrometheusListenerOptions = { calls: 'yes' };
+export const used = [breaker, closed, wrong];
+`;
+
+const SETUPS: Record<string, { options: object; files: string[] }> = {
+  'module node16, an ESM (.mts) and a CommonJS (.cts) consumer, with @types/node': {
+    options: {
+      module: 'node16',
+      moduleResolution: 'node16',
+      lib: ['ES2022'],
+      types: ['node'],
+      typeRoots: [path.join(ROOT, 'node_modules/@types')],
+    },
+    files: ['consumer.mts', 'consumer.cts'],
+  },
+  'module esnext, moduleResolution bundler, with @types/node': {
+    options: {
+      module: 'esnext',
+      moduleResolution: 'bundler',
+      lib: ['ES2022'],
+      types: ['node'],
+      typeRoots: [path.join(ROOT, 'node_modules/@types')],
+    },
+    files: ['consumer.ts'],
+  },
+};
+
+describe.each(['typescript', 'typescript5'].map((name) => ({ name, ...compilerOf(name) })))(
+  'types with $name ($version)',
+  ({ name: compiler, tsc }) => {
+    it.each(Object.entries(SETUPS))(
+      '%s',
+      async (setup, { options, files }) => {
+        for (const file of files) writeFileSync(path.join(app, file), TS_CONSUMER);
+        const tsconfig = `tsconfig.${compiler}-${setup.split(',')[0]!.replace(/\W+/g, '-')}.json`;
+        await typeCheck(app, tsc, tsconfig, {
+          compilerOptions: {
+            strict: true,
+            noEmit: true,
+            target: 'ES2022',
+            skipLibCheck: false,
+            ...options,
+          },
+          files,
+        });
+      },
+      SLOW,
+    );
+  },
+);
