@@ -41,7 +41,7 @@ export interface SlackRequest {
 export interface SlackResponse {
   /** The HTTP status. */
   readonly status: number;
-  /** The response headers (`retry-after` is read on a 429). */
+  /** The response headers (`retry-after` and `date` are read on a 429). */
   readonly headers: { get(name: string): string | null };
   /** The body, as text. */
   text(): Promise<string>;

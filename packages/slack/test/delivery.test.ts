@@ -141,6 +141,43 @@ describe('answers from Slack', () => {
     expect(fake.requests[1]!.raw).toBe(fake.requests[0]!.raw);
   });
 
+  describe('a Retry-After given as an HTTP-date', () => {
+    const SENT = 'Wed, 21 Oct 2026 07:28:00 GMT';
+
+    it.each([
+      ['IMF-fixdate', 'Wed, 21 Oct 2026 07:28:05 GMT', 5_000],
+      ['RFC 850', 'Wednesday, 21-Oct-26 07:28:07 GMT', 7_000],
+      ['asctime', 'Wed Oct 21 07:28:09 2026', 9_000],
+      ['already past: no wait', 'Wed, 21 Oct 2026 07:27:00 GMT', 0],
+      ['an hour ahead: cut to 5 minutes', 'Wed, 21 Oct 2026 08:28:00 GMT', 300_000],
+    ])("%s: counted from the answer's Date", async (_form, retryAfter, wait) => {
+      const cb = breaker('payment_api', clock, { listeners: [slack()] });
+      fake.reply({ status: 429, headers: { 'retry-after': retryAfter, date: SENT }, text: '' });
+      trip(cb);
+      await cb.flush();
+      expect(reported.reports).toEqual([]);
+      expect(waits).toEqual([wait]);
+      expect(fake.requests).toHaveLength(2);
+    });
+
+    it("counted from this machine's clock when the answer has no Date", async () => {
+      jest.spyOn(Date, 'now').mockReturnValue(Date.parse(SENT) - 2_000);
+      const cb = breaker('payment_api', clock, { listeners: [slack()] });
+      fake.reply({ status: 429, headers: { 'retry-after': SENT }, noDate: true, text: '' });
+      trip(cb);
+      await cb.flush();
+      expect(waits).toEqual([2_000]);
+    });
+
+    it('neither seconds nor a date: the usual backoff', async () => {
+      const cb = breaker('payment_api', clock, { listeners: [slack()] });
+      fake.reply({ status: 429, headers: { 'retry-after': 'soon', date: SENT }, text: '' });
+      trip(cb);
+      await cb.flush();
+      expect(waits).toEqual([1_000]);
+    });
+  });
+
   it('waits for real with the default sleep (Retry-After: 0)', async () => {
     const cb = breaker('payment_api', clock, { listeners: [slack({ sleep: undefined })] });
     fake.reply({ status: 429, headers: { 'retry-after': '0' }, text: '' });

@@ -7,6 +7,8 @@ export type Exchange =
       readonly kind: 'answer';
       readonly status: number;
       readonly retryAfter: string | null;
+      /** The answer's `Date`: what an HTTP-date `Retry-After` is counted from. */
+      readonly date: string | null;
       readonly body: string;
     }
   | { readonly kind: 'timeout' }
@@ -52,6 +54,7 @@ export async function exchange(post: Post): Promise<Exchange> {
       kind: 'answer',
       status: response.status,
       retryAfter: response.headers.get('retry-after'),
+      date: response.headers.get('date'),
       body,
     };
   })().catch((error: unknown): Exchange => ({ kind: 'error', error }));

@@ -26,10 +26,42 @@ const TRANSIENT: ReadonlySet<string> = new Set([
 /** The longest `Retry-After` honoured, in milliseconds: a longer one is cut to it. */
 export const MAX_RETRY_AFTER = 300_000;
 
-/** A `Retry-After` in seconds, as milliseconds; `undefined` when absent or not a number. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return undefined;
-  return Math.min(Number(value) * 1_000, MAX_RETRY_AFTER);
+/**
+ * The three forms of an HTTP-date (RFC 9110, 5.6.7): IMF-fixdate, which senders use, and the
+ * obsolete RFC 850 and asctime forms, which recipients still accept.
+ */
+const HTTP_DATE = [
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/,
+  /^(Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day, \d{2}-[A-Z][a-z]{2}-\d{2} \d{2}:\d{2}:\d{2} GMT$/,
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/,
+];
+
+/** An HTTP-date as milliseconds since the epoch; NaN when it is not one. */
+function httpDate(value: string): number {
+  const text = value.trim();
+  if (!HTTP_DATE.some((form) => form.test(text))) return NaN;
+  // asctime carries no zone, and is UTC.
+  return Date.parse(/GMT$/.test(text) ? text : `${text} GMT`);
+}
+
+/**
+ * A `Retry-After` as milliseconds to wait, at most {@link MAX_RETRY_AFTER}: either seconds, or an
+ * HTTP-date counted from the answer's own `Date` (so that the two clocks need not agree), or from
+ * this machine's clock when the answer has none; a date already past means no wait. `undefined`
+ * when absent or neither form.
+ */
+export function parseRetryAfter(
+  value: string | null,
+  date: string | null = null,
+  now: () => number = Date.now,
+): number | undefined {
+  if (value === null) return undefined;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.min(Number(value) * 1_000, MAX_RETRY_AFTER);
+  const at = httpDate(value);
+  if (Number.isNaN(at)) return undefined;
+  const sent = date === null ? NaN : httpDate(date);
+  const wait = at - (Number.isNaN(sent) ? now() : sent);
+  return Math.min(Math.max(wait, 0), MAX_RETRY_AFTER);
 }
 
 /** Reads an exchange with `chat.postMessage`: a JSON body with `ok`, `ts` and `error`. */
@@ -95,7 +127,7 @@ export function readWebhookAnswer(exchange: Exchange, timeout: number): Verdict 
 function common(answer: Extract<Exchange, { kind: 'answer' }>): Verdict | undefined {
   const { status } = answer;
   if (status === 429) {
-    const wait = parseRetryAfter(answer.retryAfter);
+    const wait = parseRetryAfter(answer.retryAfter, answer.date);
     return {
       kind: 'retry',
       failure: 'rate_limited',

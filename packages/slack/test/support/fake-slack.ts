@@ -24,6 +24,8 @@ export type Reply =
   | {
       status?: number;
       headers?: Record<string, string>;
+      /** Leaves out the `Date` header Node's server adds by itself. */
+      noDate?: true;
       json?: unknown;
       text?: string;
       delay?: Promise<void>;
@@ -127,6 +129,7 @@ export class FakeSlack {
       (reply.json !== undefined || reply.text !== undefined || reply.status !== undefined)
     ) {
       const isJson = reply.json !== undefined;
+      if (reply.noDate) res.sendDate = false;
       res.writeHead(reply.status ?? 200, {
         'content-type': isJson ? 'application/json' : 'text/plain',
         ...reply.headers,
