@@ -1,10 +1,11 @@
 /**
  * The published package as a user gets it: @fluxgate/core and @fluxgate/prometheus are built and
- * packed from a copy of the repository, and installed with npm (offline) into a fresh project
- * together with prom-client, the peer dependency the user brings. prom-client and its own
- * dependencies are packed from the copies this repository installed, so the install needs no
- * network. The project then uses the listener from ESM and CommonJS with plain `node`, and is
- * type-checked with TypeScript 6 and 5.9. Nothing here uses the sources or the jest module mapping.
+ * packed from a copy of the repository, and installed with npm (offline) into two fresh projects,
+ * each with the prom-client the user brings as the peer dependency: 15, and 14, the oldest the
+ * peer range allows. prom-client and its own dependencies are packed from the copies this
+ * repository installed (14 as the `prom-client-14` alias), so the installs need no network. Each
+ * project then uses the listener from ESM and CommonJS with plain `node`, and is type-checked
+ * with TypeScript 6 and 5.9. Nothing here uses the sources or the jest module mapping.
  */
 import {
   existsSync,
@@ -12,6 +13,7 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  copyFileSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -53,19 +55,25 @@ function withDependencies(dir: string, found = new Map<string, string>()): Map<s
   return found;
 }
 
-const PROM_CLIENT = packageDir('prom-client', path.join(ROOT, 'packages/prometheus'));
+const PACKAGE = path.join(ROOT, 'packages/prometheus');
+/** The prom-client versions a user may bring (the peer range is >=14), from the dev installs. */
+const PROM_CLIENTS = {
+  'prom-client 15': packageDir('prom-client', PACKAGE),
+  'prom-client 14': packageDir('prom-client-14', PACKAGE),
+} as const;
+type PromClient = keyof typeof PROM_CLIENTS;
 
 let scratch: Scratch | undefined;
-let app: string;
+/** A consumer project for each prom-client. */
+const apps = {} as Record<PromClient, string>;
 
 beforeAll(async () => {
   scratch = makeScratch('fluxgate-prometheus-consumer-');
-  app = scratch.app;
   const { core, prometheus } = stageWorkspace(scratch.stage, ['core', 'prometheus']);
   // What `pnpm install` would link for the build: the built core, and prom-client for its types.
   mkdirSync(path.join(prometheus, 'node_modules/@fluxgate'), { recursive: true });
   symlinkSync(core, path.join(prometheus, 'node_modules/@fluxgate/core'), 'dir');
-  symlinkSync(PROM_CLIENT, path.join(prometheus, 'node_modules/prom-client'), 'dir');
+  symlinkSync(PROM_CLIENTS['prom-client 15'], path.join(prometheus, 'node_modules/prom-client'));
 
   await buildAndPack(core, scratch.pack);
   await buildAndPack(prometheus, scratch.pack);
@@ -74,15 +82,28 @@ beforeAll(async () => {
     expect.stringMatching(/^fluxgate-core-/),
     expect.stringMatching(/^fluxgate-prometheus-/),
   ]);
-  // The user's prom-client, and what it needs, as npm would fetch them.
-  for (const dir of withDependencies(PROM_CLIENT).values()) {
-    await run(
-      'npm',
-      ['pack', dir, '--pack-destination', scratch.pack, '--ignore-scripts', '--offline'],
-      scratch.work,
-    );
+  for (const [label, promClient] of Object.entries(PROM_CLIENTS) as [PromClient, string][]) {
+    const id = label.replace(/\W+/g, '-');
+    const project = {
+      ...scratch,
+      app: path.join(scratch.work, id),
+      pack: path.join(scratch.work, `pack-${id}`),
+    };
+    mkdirSync(project.app);
+    mkdirSync(project.pack);
+    for (const tarball of ours)
+      copyFileSync(path.join(scratch.pack, tarball), path.join(project.pack, tarball));
+    // The user's prom-client, and what it needs, as npm would fetch them.
+    for (const dir of withDependencies(promClient).values()) {
+      await run(
+        'npm',
+        ['pack', dir, '--pack-destination', project.pack, '--ignore-scripts', '--offline'],
+        scratch.work,
+      );
+    }
+    await installTarballs(project, `fluxgate-prometheus-consumer-${id}`, tarballsIn(project.pack));
+    apps[label] = project.app;
   }
-  await installTarballs(scratch, 'fluxgate-prometheus-consumer', tarballsIn(scratch.pack));
 }, SLOW);
 
 afterAll(() => {
@@ -92,7 +113,10 @@ afterAll(() => {
 describe('the packed package.json', () => {
   it('depends on @fluxgate/core by version, and on prom-client as a peer only', () => {
     const manifest = JSON.parse(
-      readFileSync(path.join(app, 'node_modules/@fluxgate/prometheus/package.json'), 'utf8'),
+      readFileSync(
+        path.join(apps['prom-client 15'], 'node_modules/@fluxgate/prometheus/package.json'),
+        'utf8',
+      ),
     ) as {
       dependencies?: Record<string, string>;
       peerDependencies?: Record<string, string>;
@@ -101,8 +125,15 @@ describe('the packed package.json', () => {
     expect(manifest.peerDependencies).toEqual({ 'prom-client': '>=14' });
   });
 
-  it("leaves one prom-client in the project: the user's", () => {
-    expect(existsSync(path.join(app, 'node_modules/prom-client/package.json'))).toBe(true);
+  it.each([
+    ['prom-client 15', /^15\./],
+    ['prom-client 14', /^14\./],
+  ] as const)("leaves one prom-client in the project: the user's (%s)", (label, version) => {
+    const app = apps[label];
+    const installed = JSON.parse(
+      readFileSync(path.join(app, 'node_modules/prom-client/package.json'), 'utf8'),
+    ) as { version: string };
+    expect(installed.version).toMatch(version);
     expect(
       existsSync(path.join(app, 'node_modules/@fluxgate/prometheus/node_modules/prom-client')),
     ).toBe(false);
@@ -190,13 +221,14 @@ console.log('cjs ok');
 });
 `;
 
-describe('runtime, with node', () => {
+describe.each(Object.keys(PROM_CLIENTS) as PromClient[])('runtime, with node and %s', (label) => {
   it.each([
     ['ESM', 'consumer.mjs', ESM_CONSUMER, 'esm ok'],
     ['CommonJS', 'consumer.cjs', CJS_CONSUMER, 'cjs ok'],
   ])(
     "%s: exports to the user's prom-client, shares a registry with the other build, and exits",
-    async (_label, file, text, ok) => {
+    async (_format, file, text, ok) => {
+      const app = apps[label];
       writeFileSync(path.join(app, file), text);
       expect((await run(process.execPath, [file], app)).stdout.trim()).toBe(ok);
     },
@@ -250,26 +282,32 @@ const SETUPS: Record<string, { options: object; files: string[] }> = {
   },
 };
 
-describe.each(['typescript', 'typescript5'].map((name) => ({ name, ...compilerOf(name) })))(
-  'types with $name ($version)',
-  ({ name: compiler, tsc }) => {
-    it.each(Object.entries(SETUPS))(
-      '%s',
-      async (setup, { options, files }) => {
-        for (const file of files) writeFileSync(path.join(app, file), TS_CONSUMER);
-        const tsconfig = `tsconfig.${compiler}-${setup.split(',')[0]!.replace(/\W+/g, '-')}.json`;
-        await typeCheck(app, tsc, tsconfig, {
-          compilerOptions: {
-            strict: true,
-            noEmit: true,
-            target: 'ES2022',
-            skipLibCheck: false,
-            ...options,
-          },
-          files,
-        });
-      },
-      SLOW,
-    );
-  },
-);
+describe.each(
+  (['typescript', 'typescript5'] as const).flatMap((name) =>
+    (Object.keys(PROM_CLIENTS) as PromClient[]).map((promClient) => ({
+      name,
+      promClient,
+      ...compilerOf(name),
+    })),
+  ),
+)('types with $name ($version) and $promClient', ({ name: compiler, promClient, tsc }) => {
+  it.each(Object.entries(SETUPS))(
+    '%s',
+    async (setup, { options, files }) => {
+      const app = apps[promClient];
+      for (const file of files) writeFileSync(path.join(app, file), TS_CONSUMER);
+      const tsconfig = `tsconfig.${compiler}-${setup.split(',')[0]!.replace(/\W+/g, '-')}.json`;
+      await typeCheck(app, tsc, tsconfig, {
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          target: 'ES2022',
+          skipLibCheck: false,
+          ...options,
+        },
+        files,
+      });
+    },
+    SLOW,
+  );
+});
