@@ -185,3 +185,47 @@ export async function typeCheck(
   writeFileSync(path.join(app, tsconfig), JSON.stringify(config, null, 2));
   await run(process.execPath, [tsc, '-p', tsconfig, '--pretty', 'false'], app);
 }
+
+/** How a consumer is type-checked: compiler options beside the strict ones, and its files. */
+export interface TypeSetup {
+  readonly options: object;
+  readonly files: readonly string[];
+}
+
+/** The `node16` setup with Node's types: one ESM (`.mts`) and one CommonJS (`.cts`) consumer. */
+export const NODE16_WITH_NODE_TYPES: TypeSetup = {
+  options: {
+    module: 'node16',
+    moduleResolution: 'node16',
+    lib: ['ES2022'],
+    types: ['node'],
+    typeRoots: [path.join(ROOT, 'node_modules/@types')],
+  },
+  files: ['consumer.mts', 'consumer.cts'],
+};
+
+/**
+ * Writes `source` into each file of `setup` in `app` and type-checks them with `tsc` (of
+ * `compiler`), strictly and with the packed declaration files checked too (no skipLibCheck).
+ * The tsconfig is named after the compiler and the setup's name up to its first comma.
+ */
+export async function typeCheckConsumer(
+  app: string,
+  { compiler, tsc }: { compiler: string; tsc: string },
+  setupName: string,
+  setup: TypeSetup,
+  source: string,
+): Promise<void> {
+  for (const file of setup.files) writeFileSync(path.join(app, file), source);
+  const slug = `${compiler}-${setupName.split(',')[0]!.replace(/\W+/g, '-')}`;
+  await typeCheck(app, tsc, `tsconfig.${slug}.json`, {
+    compilerOptions: {
+      strict: true,
+      noEmit: true,
+      target: 'ES2022',
+      skipLibCheck: false,
+      ...setup.options,
+    },
+    files: setup.files,
+  });
+}

@@ -28,8 +28,10 @@ import {
   run,
   stageWorkspace,
   tarballsIn,
-  typeCheck,
+  typeCheckConsumer,
+  NODE16_WITH_NODE_TYPES,
   type Scratch,
+  type TypeSetup,
 } from '../../../../test-support/package-consumer';
 
 /** The folder Node would load `name` from, looking up from `from` (a package's own folder). */
@@ -259,25 +261,11 @@ const wrong: PrometheusListenerOptions = { calls: 'yes' };
 export const used = [breaker, closed, wrong];
 `;
 
-const SETUPS: Record<string, { options: object; files: string[] }> = {
-  'module node16, an ESM (.mts) and a CommonJS (.cts) consumer, with @types/node': {
-    options: {
-      module: 'node16',
-      moduleResolution: 'node16',
-      lib: ['ES2022'],
-      types: ['node'],
-      typeRoots: [path.join(ROOT, 'node_modules/@types')],
-    },
-    files: ['consumer.mts', 'consumer.cts'],
-  },
+const SETUPS: Record<string, TypeSetup> = {
+  'module node16, an ESM (.mts) and a CommonJS (.cts) consumer, with @types/node':
+    NODE16_WITH_NODE_TYPES,
   'module esnext, moduleResolution bundler, with @types/node': {
-    options: {
-      module: 'esnext',
-      moduleResolution: 'bundler',
-      lib: ['ES2022'],
-      types: ['node'],
-      typeRoots: [path.join(ROOT, 'node_modules/@types')],
-    },
+    options: { ...NODE16_WITH_NODE_TYPES.options, module: 'esnext', moduleResolution: 'bundler' },
     files: ['consumer.ts'],
   },
 };
@@ -293,21 +281,8 @@ describe.each(
 )('types with $name ($version) and $promClient', ({ name: compiler, promClient, tsc }) => {
   it.each(Object.entries(SETUPS))(
     '%s',
-    async (setup, { options, files }) => {
-      const app = apps[promClient];
-      for (const file of files) writeFileSync(path.join(app, file), TS_CONSUMER);
-      const tsconfig = `tsconfig.${compiler}-${setup.split(',')[0]!.replace(/\W+/g, '-')}.json`;
-      await typeCheck(app, tsc, tsconfig, {
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: 'ES2022',
-          skipLibCheck: false,
-          ...options,
-        },
-        files,
-      });
-    },
+    (setupName, setup) =>
+      typeCheckConsumer(apps[promClient], { compiler, tsc }, setupName, setup, TS_CONSUMER),
     SLOW,
   );
 });

@@ -8,7 +8,6 @@
 import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-  ROOT,
   SLOW,
   buildAndPack,
   compilerOf,
@@ -17,8 +16,10 @@ import {
   run,
   stageWorkspace,
   tarballsIn,
-  typeCheck,
+  typeCheckConsumer,
+  NODE16_WITH_NODE_TYPES,
   type Scratch,
+  type TypeSetup,
 } from '../../../../test-support/package-consumer';
 
 let scratch: Scratch | undefined;
@@ -235,17 +236,9 @@ const json: Record<string, string | number | boolean> = listeners[0]!.toJSON();
 export const used = [both, breaker, error, queued, flushed, json, onError];
 `;
 
-const SETUPS: Record<string, { options: object; files: string[] }> = {
-  'module node16, an ESM (.mts) and a CommonJS (.cts) consumer, with @types/node': {
-    options: {
-      module: 'node16',
-      moduleResolution: 'node16',
-      lib: ['ES2022'],
-      types: ['node'],
-      typeRoots: [path.join(ROOT, 'node_modules/@types')],
-    },
-    files: ['consumer.mts', 'consumer.cts'],
-  },
+const SETUPS: Record<string, TypeSetup> = {
+  'module node16, an ESM (.mts) and a CommonJS (.cts) consumer, with @types/node':
+    NODE16_WITH_NODE_TYPES,
   'module esnext, moduleResolution bundler, DOM lib (no Node types)': {
     options: { module: 'esnext', moduleResolution: 'bundler', lib: ['ES2022', 'DOM'], types: [] },
     files: ['consumer.ts'],
@@ -257,20 +250,8 @@ describe.each(['typescript', 'typescript5'].map((name) => ({ name, ...compilerOf
   ({ name: compiler, tsc }) => {
     it.each(Object.entries(SETUPS))(
       '%s',
-      async (setup, { options, files }) => {
-        for (const file of files) writeFileSync(path.join(app, file), TS_CONSUMER);
-        const tsconfig = `tsconfig.${compiler}-${setup.split(',')[0]!.replace(/\W+/g, '-')}.json`;
-        await typeCheck(app, tsc, tsconfig, {
-          compilerOptions: {
-            strict: true,
-            noEmit: true,
-            target: 'ES2022',
-            skipLibCheck: false,
-            ...options,
-          },
-          files,
-        });
-      },
+      (setupName, setup) =>
+        typeCheckConsumer(app, { compiler, tsc }, setupName, setup, TS_CONSUMER),
       SLOW,
     );
   },
