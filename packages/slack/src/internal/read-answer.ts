@@ -50,17 +50,13 @@ function httpDate(value: string): number {
  * this machine's clock when the answer has none; a date already past means no wait. `undefined`
  * when absent or neither form.
  */
-export function parseRetryAfter(
-  value: string | null,
-  date: string | null = null,
-  now: () => number = Date.now,
-): number | undefined {
+export function parseRetryAfter(value: string | null, date: string | null): number | undefined {
   if (value === null) return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(value)) return Math.min(Number(value) * 1_000, MAX_RETRY_AFTER);
   const at = httpDate(value);
   if (Number.isNaN(at)) return undefined;
   const sent = date === null ? NaN : httpDate(date);
-  const wait = at - (Number.isNaN(sent) ? now() : sent);
+  const wait = at - (Number.isNaN(sent) ? Date.now() : sent);
   return Math.min(Math.max(wait, 0), MAX_RETRY_AFTER);
 }
 
