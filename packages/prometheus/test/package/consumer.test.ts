@@ -8,12 +8,12 @@
  * with TypeScript 6 and 5.9. Nothing here uses the sources or the jest module mapping.
  */
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   readFileSync,
   realpathSync,
   rmSync,
-  copyFileSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -93,8 +93,9 @@ beforeAll(async () => {
     };
     mkdirSync(project.app);
     mkdirSync(project.pack);
-    for (const tarball of ours)
+    for (const tarball of ours) {
       copyFileSync(path.join(scratch.pack, tarball), path.join(project.pack, tarball));
+    }
     // The user's prom-client, and what it needs, as npm would fetch them.
     for (const dir of withDependencies(promClient).values()) {
       await run(
