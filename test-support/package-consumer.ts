@@ -229,3 +229,48 @@ export async function typeCheckConsumer(
     files: setup.files,
   });
 }
+
+/** A script the tests run with plain `node` in the consumer project; it prints `ok` when it passes. */
+export interface RuntimeConsumer {
+  /** `ESM` or `CommonJS`, for the test's name. */
+  readonly format: string;
+  readonly file: string;
+  readonly text: string;
+}
+
+/**
+ * The same `checks` as an ES module and as a CommonJS script. Each starts with its own `esm` or
+ * `cjs` prelude (its imports or requires), then runs the checks, which may `await` (in the
+ * CommonJS script, inside an async function whose failure sets the exit code), and prints `ok`.
+ */
+export function runtimeConsumers(
+  checks: string,
+  { esm, cjs }: { esm: string; cjs: string },
+): RuntimeConsumer[] {
+  return [
+    { format: 'ESM', file: 'consumer.mjs', text: `${esm}\n${checks}\nconsole.log('ok');\n` },
+    {
+      format: 'CommonJS',
+      file: 'consumer.cjs',
+      text: `'use strict';
+${cjs}
+(async () => {
+${checks}
+console.log('ok');
+})().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+`,
+    },
+  ];
+}
+
+/**
+ * Writes the consumer's script into `app` and runs it with plain `node`; resolves to what it
+ * printed, trimmed (`ok` when its checks passed), and rejects with its output when it fails.
+ */
+export async function runConsumer(app: string, { file, text }: RuntimeConsumer): Promise<string> {
+  writeFileSync(path.join(app, file), text);
+  return (await run(process.execPath, [file], app, { timeout: 60_000 })).stdout.trim();
+}

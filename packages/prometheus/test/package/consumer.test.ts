@@ -15,7 +15,6 @@ import {
   realpathSync,
   rmSync,
   symlinkSync,
-  writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
 import {
@@ -26,6 +25,8 @@ import {
   installTarballs,
   makeScratch,
   run,
+  runConsumer,
+  runtimeConsumers,
   stageWorkspace,
   tarballsIn,
   typeCheckConsumer,
@@ -144,10 +145,13 @@ describe('the packed package.json', () => {
 });
 
 /**
- * Shared by the ESM and the CommonJS consumer: `core`, `prom`, `other` (the package's build in the
- * other module format), `promClient`, `assert` and `resolve` are in scope.
+ * Shared by the ESM and the CommonJS consumer: `core`, `prom`, `promClient`, `assert`, `readFileSync`,
+ * `resolve` and `loadOther` (the package's build in the other module format) are in scope.
  */
 const RUNTIME_CHECKS = `
+const other = await loadOther();
+assert.deepEqual(Object.keys(prom).sort(), ['DEFAULT_DURATION_BUCKETS', 'PrometheusListener']);
+assert.notEqual(prom.PrometheusListener, other.PrometheusListener);
 const line = (text, series) => text.split('\\n').find((l) => l.startsWith(series + ' '));
 
 // The default registry is the user's own prom-client's: the listener found the peer.
@@ -190,51 +194,29 @@ assert.ok(dashboard.panels.length > 0);
 assert.match(readFileSync(resolve('@fluxgate/prometheus/alerts/rules.yml'), 'utf8'), /circuit_breaker_state/);
 `;
 
-const ESM_CONSUMER = `import assert from 'node:assert/strict';
+const CONSUMERS = runtimeConsumers(RUNTIME_CHECKS, {
+  esm: `import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import promClient from 'prom-client';
 import * as core from '@fluxgate/core';
 import * as prom from '@fluxgate/prometheus';
 const require = createRequire(import.meta.url);
-const other = require('@fluxgate/prometheus');
 const resolve = (name) => require.resolve(name);
-assert.deepEqual(Object.keys(prom).sort(), ['DEFAULT_DURATION_BUCKETS', 'PrometheusListener']);
-assert.notEqual(prom.PrometheusListener, other.PrometheusListener);
-${RUNTIME_CHECKS}
-console.log('esm ok');
-`;
-
-const CJS_CONSUMER = `'use strict';
-const assert = require('node:assert/strict');
+const loadOther = async () => require('@fluxgate/prometheus');`,
+  cjs: `const assert = require('node:assert/strict');
 const { readFileSync } = require('node:fs');
 const promClient = require('prom-client');
 const core = require('@fluxgate/core');
 const prom = require('@fluxgate/prometheus');
 const resolve = (name) => require.resolve(name);
-(async () => {
-const other = await import('@fluxgate/prometheus');
-assert.deepEqual(Object.keys(prom).sort(), ['DEFAULT_DURATION_BUCKETS', 'PrometheusListener']);
-assert.notEqual(prom.PrometheusListener, other.PrometheusListener);
-${RUNTIME_CHECKS}
-console.log('cjs ok');
-})().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
+const loadOther = () => import('@fluxgate/prometheus');`,
 });
-`;
 
 describe.each(Object.keys(PROM_CLIENTS) as PromClient[])('runtime, with node and %s', (label) => {
-  it.each([
-    ['ESM', 'consumer.mjs', ESM_CONSUMER, 'esm ok'],
-    ['CommonJS', 'consumer.cjs', CJS_CONSUMER, 'cjs ok'],
-  ])(
-    "%s: exports to the user's prom-client, shares a registry with the other build, and exits",
-    async (_format, file, text, ok) => {
-      const app = apps[label];
-      writeFileSync(path.join(app, file), text);
-      expect((await run(process.execPath, [file], app)).stdout.trim()).toBe(ok);
-    },
+  it.each(CONSUMERS)(
+    "$format: exports to the user's prom-client, shares a registry with the other build, and exits",
+    async (consumer) => expect(await runConsumer(apps[label], consumer)).toBe('ok'),
     SLOW,
   );
 });

@@ -5,7 +5,7 @@
  * and type-checked by a TypeScript consumer with TypeScript 6 and 5.9. Nothing here uses the
  * sources or the jest module mapping.
  */
-import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import {
   SLOW,
@@ -13,7 +13,8 @@ import {
   compilerOf,
   installTarballs,
   makeScratch,
-  run,
+  runConsumer,
+  runtimeConsumers,
   stageWorkspace,
   tarballsIn,
   typeCheckConsumer,
@@ -120,41 +121,27 @@ listener.close();
 await new Promise((resolve) => server.close(resolve));
 `;
 
-const ESM_CONSUMER = `import assert from 'node:assert/strict';
+const CONSUMERS = runtimeConsumers(
+  `assert.deepEqual(Object.keys(slack).sort(), ['SlackDeliveryError', 'SlackListener', 'escapeMrkdwn']);
+${RUNTIME_CHECKS}`,
+  {
+    esm: `import assert from 'node:assert/strict';
 import http from 'node:http';
 import { inspect } from 'node:util';
 import * as core from '@fluxgate/core';
-import * as slack from '@fluxgate/slack';
-assert.deepEqual(Object.keys(slack).sort(), ['SlackDeliveryError', 'SlackListener', 'escapeMrkdwn']);
-${RUNTIME_CHECKS}
-console.log('esm ok');
-`;
-
-const CJS_CONSUMER = `'use strict';
-const assert = require('node:assert/strict');
+import * as slack from '@fluxgate/slack';`,
+    cjs: `const assert = require('node:assert/strict');
 const http = require('node:http');
 const { inspect } = require('node:util');
 const core = require('@fluxgate/core');
-const slack = require('@fluxgate/slack');
-(async () => {
-${RUNTIME_CHECKS}
-console.log('cjs ok');
-})().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
-});
-`;
+const slack = require('@fluxgate/slack');`,
+  },
+);
 
 describe('runtime, with node', () => {
-  it.each([
-    ['ESM', 'consumer.mjs', ESM_CONSUMER, 'esm ok'],
-    ['CommonJS', 'consumer.cjs', CJS_CONSUMER, 'cjs ok'],
-  ])(
-    '%s: posts threaded messages to a local server, and exits on its own',
-    async (_label, file, text, ok) => {
-      writeFileSync(path.join(app, file), text);
-      expect((await run(process.execPath, [file], app)).stdout.trim()).toBe(ok);
-    },
+  it.each(CONSUMERS)(
+    '$format: posts threaded messages to a local server, and exits on its own',
+    async (consumer) => expect(await runConsumer(app, consumer)).toBe('ok'),
     SLOW,
   );
 });
